@@ -1,0 +1,126 @@
+#include "cmd/context.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "core/error.h"
+#include "core/time.h"
+
+namespace kefu::cli {
+namespace {
+
+std::string env(const char* name) {
+    const char* v = std::getenv(name);
+    return v == nullptr ? std::string() : std::string(v);
+}
+
+std::string home_dir() {
+    std::string h = env("HOME");
+    return h.empty() ? "." : h;
+}
+
+}  // namespace
+
+std::string Context::db_path() const {
+    if (!opts.db.empty()) {
+        return opts.db;
+    }
+    if (std::string p = env("KEFU_DB"); !p.empty()) {
+        return p;
+    }
+    std::string data = env("XDG_DATA_HOME");
+    if (data.empty()) {
+        data = home_dir() + "/.local/share";
+    }
+    return data + "/kefu/kefu.db";
+}
+
+std::string Context::config_dir() const {
+    std::string dir = env("XDG_CONFIG_HOME");
+    if (dir.empty()) {
+        dir = home_dir() + "/.config";
+    }
+    return dir + "/kefu";
+}
+
+std::string Context::config_path() const {
+    if (!opts.config.empty()) {
+        return opts.config;
+    }
+    return config_dir() + "/config.toml";
+}
+
+void Context::prepare() {
+    m_config = Config::load(config_path(), !opts.config.empty());
+    if (!m_config.timezone.empty() && env("TZ").empty()) {
+        setenv("TZ", m_config.timezone.c_str(), 1);
+    }
+    tzset();
+    if (std::string fixed = env("KEFU_NOW"); !fixed.empty()) {
+        std::string why;
+        auto t = timeutil::parse_timestamp(fixed, timeutil::Zone::local(), &why);
+        if (!t) {
+            throw Error("bad KEFU_NOW", fixed, why);
+        }
+        m_now = *t;
+    } else {
+        m_now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+    }
+    parse_format(opts.format);  // a bad --format is a usage error before anything runs
+}
+
+Store& Context::store(StoreMode mode) {
+    if (!m_store) {
+        m_store = Store::open(db_path(), mode);
+    }
+    return *m_store;
+}
+
+Terminal Context::stdout_terminal() const {
+    Terminal t;
+    t.tty = isatty(STDOUT_FILENO) != 0;
+    t.color = t.tty && env("NO_COLOR").empty() && env("TERM") != "dumb";
+    struct winsize ws {};
+    if (t.tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        t.width = ws.ws_col;
+    } else if (std::string cols = env("COLUMNS"); !cols.empty()) {
+        t.width = static_cast<size_t>(std::max(20, std::atoi(cols.c_str())));
+    } else {
+        t.width = 100;
+    }
+    return t;
+}
+
+bool Context::stderr_tty() const { return isatty(STDERR_FILENO) != 0; }
+
+RecordPrinter Context::printer(std::vector<Column> table_columns) const {
+    return RecordPrinter(std::cout, format(), std::move(table_columns), stdout_terminal());
+}
+
+void Context::note(const std::string& text) const { std::cerr << "kefu: " << text << '\n'; }
+
+void Context::warn(const std::string& text) const { std::cerr << "kefu: warning: " << text << '\n'; }
+
+CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
+                      const std::string& description, const std::string& examples,
+                      std::optional<StoreMode> mode, std::function<int()> run) {
+    CLI::App* cmd = parent.add_subcommand(name, description);
+    if (!examples.empty()) {
+        cmd->footer("\nExamples:\n" + examples);
+    }
+    cmd->callback([&ctx, mode, run = std::move(run)] {
+        ctx.prepare();
+        if (mode) {
+            ctx.store(*mode);
+        }
+        ctx.exit_code = run();
+    });
+    return cmd;
+}
+
+}  // namespace kefu::cli

@@ -1,0 +1,73 @@
+#pragma once
+// What every command shares: the global flags, the clock, the config, the terminal and the
+// store, opened once in the mode the command declares (see add_command).
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cmd/printer.h"
+#include "core/config.h"
+#include "core/model.h"
+#include "core/store/store.h"
+
+namespace kefu::cli {
+
+struct GlobalOptions {
+    std::string db;
+    std::string format = "table";
+    std::string config;
+};
+
+class Context {
+public:
+    GlobalOptions opts;
+    int exit_code = 0;
+
+    // The database path: --db, else $KEFU_DB, else $XDG_DATA_HOME/kefu/kefu.db.
+    std::string db_path() const;
+    // The config path: --config, else $XDG_CONFIG_HOME/kefu/config.toml.
+    std::string config_path() const;
+    // $XDG_CONFIG_HOME/kefu (user rules and templates live here).
+    std::string config_dir() const;
+
+    // Loads config and sets up the time zone; called before a command runs.
+    void prepare();
+    const Config& config() const { return m_config; }
+
+    // Now: $KEFU_NOW (a timestamp or epoch seconds) in tests, else the system clock.
+    TimePoint now() const { return m_now; }
+
+    // Opens the store once, in `mode`. Later calls return the same store.
+    Store& store(StoreMode mode = StoreMode::Read);
+    bool has_store() const { return m_store != nullptr; }
+
+    Format format() const { return parse_format(opts.format); }
+    Terminal stdout_terminal() const;
+    bool stderr_tty() const;
+    // A printer of records to stdout in the chosen --format.
+    RecordPrinter printer(std::vector<Column> table_columns) const;
+
+    std::ostream& out() const { return std::cout; }
+    // A warning or note on stderr: "kefu: <text>".
+    void note(const std::string& text) const;
+    void warn(const std::string& text) const;
+
+private:
+    Config m_config;
+    TimePoint m_now = 0;
+    std::unique_ptr<Store> m_store;
+};
+
+// Adds the subcommand `name` to `parent`. When it runs, the context is prepared, the store is
+// opened in `mode` (none when nullopt), and `run` is called; its result is the exit code.
+// `examples` is shown at the end of --help.
+CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
+                      const std::string& description, const std::string& examples,
+                      std::optional<StoreMode> mode, std::function<int()> run);
+
+}  // namespace kefu::cli

@@ -1,0 +1,210 @@
+#include "cmd/printer.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <ostream>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace kefu::cli {
+
+Format parse_format(const std::string& name) {
+    if (name == "table") {
+        return Format::Table;
+    }
+    if (name == "json") {
+        return Format::Json;
+    }
+    if (name == "jsonl") {
+        return Format::Jsonl;
+    }
+    if (name == "tsv") {
+        return Format::Tsv;
+    }
+    if (name == "csv") {
+        return Format::Csv;
+    }
+    throw usage_error("bad --format", fmt::format("\"{}\" is not one of table, json, jsonl, tsv, csv", name));
+}
+
+std::string to_json_line(const nlohmann::ordered_json& value) {
+    return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string cell_text(const nlohmann::ordered_json& v) {
+    if (v.is_null()) {
+        return {};
+    }
+    if (v.is_string()) {
+        return v.get<std::string>();
+    }
+    if (v.is_boolean()) {
+        return v.get<bool>() ? "yes" : "no";
+    }
+    if (v.is_number_integer() || v.is_number_unsigned()) {
+        return std::to_string(v.get<int64_t>());
+    }
+    if (v.is_number_float()) {
+        return fmt::format("{:.1f}", v.get<double>());
+    }
+    if (v.is_array()) {
+        std::string s;
+        for (const auto& item : v) {
+            if (!s.empty()) {
+                s += ',';
+            }
+            s += cell_text(item);
+        }
+        return s;
+    }
+    return to_json_line(v);
+}
+
+RecordPrinter::RecordPrinter(std::ostream& out, Format format, std::vector<Column> table_columns,
+                             Terminal term)
+    : m_out(out), m_format(format), m_columns(std::move(table_columns)), m_term(term) {}
+
+void RecordPrinter::write_delimited(const std::vector<std::string>& cells) {
+    std::string line;
+    for (size_t i = 0; i < cells.size(); ++i) {
+        if (i > 0) {
+            line += m_format == Format::Tsv ? '\t' : ',';
+        }
+        const std::string& c = cells[i];
+        if (m_format == Format::Tsv) {
+            // TSV has no quoting: backslash-escape what would break a line or a column.
+            for (char ch : c) {
+                switch (ch) {
+                    case '\t': line += "\\t"; break;
+                    case '\n': line += "\\n"; break;
+                    case '\r': line += "\\r"; break;
+                    case '\\': line += "\\\\"; break;
+                    default: line += ch;
+                }
+            }
+        } else if (c.find_first_of(",\"\r\n") != std::string::npos || (!c.empty() && (c.front() == ' ' || c.back() == ' '))) {
+            line += '"';
+            for (char ch : c) {
+                line += ch;
+                if (ch == '"') {
+                    line += '"';
+                }
+            }
+            line += '"';
+        } else {
+            line += c;
+        }
+    }
+    line += '\n';
+    m_out << line;
+}
+
+void RecordPrinter::add(const nlohmann::ordered_json& record) {
+    ++m_count;
+    switch (m_format) {
+        case Format::Table:
+            m_rows.push_back(record);
+            break;
+        case Format::Json:
+            m_out << (m_count == 1 ? "[\n" : ",\n") << to_json_line(record);
+            break;
+        case Format::Jsonl:
+            m_out << to_json_line(record) << '\n';
+            break;
+        case Format::Tsv:
+        case Format::Csv: {
+            if (m_count == 1) {
+                for (const auto& [k, v] : record.items()) {
+                    m_keys.push_back(k);
+                }
+                write_delimited(m_keys);
+            }
+            std::vector<std::string> cells;
+            for (const auto& k : m_keys) {
+                cells.push_back(record.contains(k) ? text::repair_utf8(cell_text(record[k])) : "");
+            }
+            write_delimited(cells);
+            break;
+        }
+    }
+}
+
+void RecordPrinter::finish() {
+    if (m_format == Format::Json) {
+        m_out << (m_count == 0 ? "[]\n" : "\n]\n");
+        return;
+    }
+    if (m_format != Format::Table || m_rows.empty()) {
+        return;
+    }
+    size_t n = m_columns.size();
+    std::vector<std::vector<std::string>> cells(m_rows.size(), std::vector<std::string>(n));
+    std::vector<size_t> width(n);
+    for (size_t c = 0; c < n; ++c) {
+        width[c] = text::display_width(m_columns[c].header);
+    }
+    for (size_t r = 0; r < m_rows.size(); ++r) {
+        for (size_t c = 0; c < n; ++c) {
+            const auto& rec = m_rows[r];
+            std::string v = rec.contains(m_columns[c].key) ? cell_text(rec[m_columns[c].key]) : "";
+            cells[r][c] = text::one_line(v);
+            width[c] = std::max(width[c], text::display_width(cells[r][c]));
+        }
+    }
+    // Shrink the shrinkable columns, widest first, until the table fits the terminal.
+    size_t total = n > 0 ? (n - 1) * 2 : 0;
+    for (size_t w : width) {
+        total += w;
+    }
+    constexpr size_t k_min_shrunk = 12;
+    while (total > m_term.width) {
+        size_t widest = n;
+        for (size_t c = 0; c < n; ++c) {
+            if (m_columns[c].shrink && width[c] > k_min_shrunk && (widest == n || width[c] > width[widest])) {
+                widest = c;
+            }
+        }
+        if (widest == n) {
+            break;
+        }
+        size_t cut = std::min(total - m_term.width, width[widest] - k_min_shrunk);
+        width[widest] -= cut;
+        total -= cut;
+    }
+    auto line = [&](const std::vector<std::string>& row, const nlohmann::ordered_json* rec, bool header) {
+        std::string out;
+        for (size_t c = 0; c < n; ++c) {
+            std::string cell = text::truncate_to_width(row[c], width[c]);
+            bool last = c + 1 == n;
+            std::string padded = last && !m_columns[c].right ? cell : text::pad_to_width(cell, width[c], m_columns[c].right);
+            std::string color;
+            if (m_term.color) {
+                if (header) {
+                    color = k_bold;
+                } else if (m_columns[c].color && rec != nullptr && rec->contains(m_columns[c].key)) {
+                    color = m_columns[c].color((*rec)[m_columns[c].key]);
+                }
+            }
+            out += color.empty() ? padded : color + padded + k_reset;
+            if (!last) {
+                out += "  ";
+            }
+        }
+        while (!out.empty() && out.back() == ' ') {
+            out.pop_back();
+        }
+        m_out << out << '\n';
+    };
+    std::vector<std::string> headers;
+    for (const auto& col : m_columns) {
+        headers.push_back(col.header);
+    }
+    line(headers, nullptr, true);
+    for (size_t r = 0; r < m_rows.size(); ++r) {
+        line(cells[r], &m_rows[r], false);
+    }
+}
+
+}  // namespace kefu::cli

@@ -1,0 +1,36 @@
+#pragma once
+// Stable 64-bit hashes (XXH3). They are persisted (dedupe keys), so the function must never
+// change: XXH3_64bits with seed 0, over the exact bytes given.
+
+#include <xxhash.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace kefu {
+
+inline uint64_t hash64(std::string_view bytes) {
+    return XXH3_64bits(bytes.data(), bytes.size());
+}
+
+// Hashes several fields so that ("ab","c") and ("a","bc") differ: each is followed by a 0x1F.
+class Hasher {
+public:
+    Hasher() { XXH3_64bits_reset(m_state); }
+    ~Hasher() { XXH3_freeState(m_state); }
+    Hasher(const Hasher&) = delete;
+    Hasher& operator=(const Hasher&) = delete;
+
+    Hasher& add(std::string_view field) {
+        static constexpr char k_sep = 0x1F;
+        XXH3_64bits_update(m_state, field.data(), field.size());
+        XXH3_64bits_update(m_state, &k_sep, 1);
+        return *this;
+    }
+    uint64_t digest() const { return XXH3_64bits_digest(m_state); }
+
+private:
+    XXH3_state_t* m_state = XXH3_createState();
+};
+
+}  // namespace kefu

@@ -1,0 +1,32 @@
+#pragma once
+// The full-text tokenizer "kefu" for SQLite FTS5, and the query builder that goes with it.
+//
+// Tokens: runs of letters and digits (Latin, Cyrillic, …) become one case-folded NFKC word
+// each; runs of CJK characters become their overlapping bigrams followed by the run's last
+// character alone. So "我要退款" indexes 我要 要退 退款 款, and every substring of two or more
+// CJK characters is an FTS5 phrase of consecutive bigrams, while one character is found as a
+// prefix. The index and build_match_query() must change together.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+
+namespace kefu::fts {
+
+// Registers the tokenizer on a connection; every connection that touches inquiry_fts needs it.
+void register_tokenizer(sqlite3* db);
+
+// Calls `emit(token, begin, end, run_final)` for each token of `text` in document mode.
+// run_final is true for the single trailing character of a CJK run.
+void tokenize(std::string_view text,
+              const std::function<void(std::string_view token, size_t begin, size_t end,
+                                       bool run_final)>& emit);
+
+// Turns what a user typed into an FTS5 MATCH expression: every white-space separated term must
+// occur (AND), each as the phrase of its tokens. Quotes are not needed and are taken as text.
+// Returns "" when the query has no searchable characters.
+std::string build_match_query(std::string_view user_query);
+
+}  // namespace kefu::fts

@@ -1,0 +1,67 @@
+#pragma once
+// The SQLite store: opening (path, permissions, pragmas), schema migrations, the kefu FTS
+// tokenizer, write transactions, integrity check and online backup. What is stored is
+// described at the top of core/store/schema.sql.
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kefu {
+
+// What a command needs from the database.
+enum class StoreMode {
+    Read,    // must exist and be current; nothing is written
+    Write,   // created if missing, migrated forward
+};
+
+class Store {
+public:
+    static constexpr int k_application_id = 0x6B656675;  // "kefu"
+    static constexpr int k_busy_timeout_ms = 10000;
+
+    // Opens (creating it in Write mode, with its folder 0700 and the file 0600) and migrates.
+    // ":memory:" gives an in-memory store with every migration run (for tests).
+    // Throws kefu::Error for a foreign file, a newer schema, or a missing file in Read mode.
+    static std::unique_ptr<Store> open(const std::string& path, StoreMode mode);
+
+    SQLite::Database& db() { return *m_db; }
+    const std::string& path() const { return m_path; }
+    int schema_version() const;
+    // The number of schema steps this binary knows.
+    static int latest_version();
+
+    // PRAGMA integrity_check, foreign_key_check and the FTS index check; empty when all is well.
+    std::vector<std::string> check();
+
+    // Copies the whole database to `file` with SQLite's online backup API (safe while others
+    // read and write). Refuses to overwrite an existing file.
+    void backup_to(const std::string& file);
+
+private:
+    Store(std::string path, std::unique_ptr<SQLite::Database> db);
+    void configure();
+    void migrate(bool existing);
+
+    std::string m_path;
+    std::unique_ptr<SQLite::Database> m_db;
+};
+
+// An IMMEDIATE write transaction (takes the write lock at once, so that busy_timeout applies
+// and two writers never deadlock). Rolls back unless commit() was called.
+class WriteTx {
+public:
+    explicit WriteTx(Store& store);
+    ~WriteTx();
+    WriteTx(const WriteTx&) = delete;
+    WriteTx& operator=(const WriteTx&) = delete;
+    void commit();
+
+private:
+    SQLite::Database& m_db;
+    bool m_done = false;
+};
+
+}  // namespace kefu
