@@ -7,6 +7,8 @@
 
 namespace kefu::cli {
 
+namespace {
+
 void register_backup(CLI::App& app, Context& ctx) {
     auto file = std::make_shared<std::string>();
     CLI::App* cmd = add_command(
@@ -20,5 +22,9 @@ void register_backup(CLI::App& app, Context& ctx) {
         });
     cmd->add_option("FILE", *file, "the new file (must not exist)")->required();
 }
+
+}  // namespace
+
+KEFU_COMMAND(92, register_backup);
 
 }  // namespace kefu::cli

@@ -7,6 +7,8 @@
 
 namespace kefu::cli {
 
+namespace {
+
 void register_check(CLI::App& app, Context& ctx) {
     add_command(app, ctx, "check", "Check the database: SQLite integrity, references, full-text index",
                 "  kefu check\n"
@@ -26,5 +28,9 @@ void register_check(CLI::App& app, Context& ctx) {
                                 "restore from a backup (`kefu backup`) or re-import the files");
                 });
 }
+
+}  // namespace
+
+KEFU_COMMAND(90, register_check);
 
 }  // namespace kefu::cli

@@ -5,6 +5,8 @@
 
 namespace kefu::cli {
 
+namespace {
+
 void register_init(CLI::App& app, Context& ctx) {
     add_command(app, ctx, "init", "Create the database (and say where); safe to run again",
                 "  kefu init\n"
@@ -17,5 +19,9 @@ void register_init(CLI::App& app, Context& ctx) {
                     return 0;
                 });
 }
+
+}  // namespace
+
+KEFU_COMMAND(10, register_init);
 
 }  // namespace kefu::cli

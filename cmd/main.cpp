@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <SQLiteCpp/Exception.h>
 
+#include <algorithm>
 #include <clocale>
 #include <iostream>
 
@@ -12,6 +13,13 @@
 #include "cmd/context.h"
 #include "core/error.h"
 #include "core/text.h"
+
+namespace kefu::cli {
+std::vector<CommandEntry>& command_registry() {
+    static std::vector<CommandEntry> k_registry;
+    return k_registry;
+}
+}  // namespace kefu::cli
 
 namespace {
 
@@ -44,13 +52,13 @@ int main(int argc, char** argv) {
         "  kefu show 12                one inquiry whole\n"
         "Every command has --help with examples.");
 
-    kefu::cli::register_init(app, ctx);
-    // kefu::cli::register_import(app, ctx);
-    // kefu::cli::register_list(app, ctx);
-    // kefu::cli::register_show(app, ctx);
-    // kefu::cli::register_search(app, ctx);
-    kefu::cli::register_check(app, ctx);
-    kefu::cli::register_backup(app, ctx);
+    auto& registry = kefu::cli::command_registry();
+    std::stable_sort(registry.begin(), registry.end(),
+                     [](const auto& a, const auto& b) { return a.order < b.order; });
+    for (const auto& entry : registry) {
+        entry.fn(app, ctx);
+    }
+
 
     try {
         app.parse(argc, argv);
