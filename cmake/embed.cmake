@@ -1,6 +1,7 @@
 # Turns the files in FILES (paths under ROOT) into one C++ source that defines
 # kefu::embedded::files(): every file's path relative to ROOT and its bytes.
 # Called at build time by CMakeLists.txt; the output changes only when an input does.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 set(table "")
 set(i 0)

@@ -25,12 +25,12 @@ struct Terminal {
 };
 
 struct Column {
-    std::string key;     // field of the record
-    std::string header;  // table heading
+    std::string key = {};  // field of the record
+    std::string header = {};  // table heading
     bool right = false;  // align right (numbers)
     bool shrink = false; // may be cut to fit the terminal (subjects, bodies)
     // Optional ANSI colour for a cell, from its value ("" = none). Applied only when colour is on.
-    std::function<std::string(const nlohmann::ordered_json&)> color;
+    std::function<std::string(const nlohmann::ordered_json&)> color = nullptr;
 };
 
 // Text of a value as shown in a table/tsv/csv cell: arrays joined with ",", numbers plain.

@@ -69,7 +69,7 @@ Kind fold_code_point(char32_t cp, std::u32string& out) {
 }
 
 struct TokenSink {
-    const std::function<void(std::string_view, size_t, size_t, bool)>& emit;
+    std::vector<Token>& out;
     std::string word;
     size_t word_begin = 0;
     size_t word_end = 0;
@@ -81,7 +81,7 @@ struct TokenSink {
 
     void flush_word() {
         if (!word.empty()) {
-            emit(word, word_begin, word_end, false);
+            out.push_back({word, word_begin, word_end, false, 0});
             word.clear();
         }
     }
@@ -94,20 +94,20 @@ struct TokenSink {
             tok.clear();
             text::append_utf8(tok, run[k].cp);
             text::append_utf8(tok, run[k + 1].cp);
-            emit(tok, run[k].begin, run[k + 1].end, false);
+            out.push_back({tok, run[k].begin, run[k + 1].end, false, run.size()});
         }
         tok.clear();
         text::append_utf8(tok, run.back().cp);
-        emit(tok, run.back().begin, run.back().end, true);
+        out.push_back({tok, run.back().begin, run.back().end, true, run.size()});
         run.clear();
     }
 };
 
 }  // namespace
 
-void tokenize(std::string_view s,
-              const std::function<void(std::string_view, size_t, size_t, bool)>& emit) {
-    TokenSink sink{emit, {}, 0, 0, {}};
+std::vector<Token> tokenize(std::string_view s, bool query_mode) {
+    std::vector<Token> tokens;
+    TokenSink sink{tokens, {}, 0, 0, {}};
     std::u32string folded;
     size_t i = 0;
     while (i < s.size()) {
@@ -137,61 +137,44 @@ void tokenize(std::string_view s,
     }
     sink.flush_word();
     sink.flush_run();
+    if (query_mode && !tokens.empty() && tokens.back().run_final && tokens.back().run_length >= 2) {
+        tokens.pop_back();
+    }
+    return tokens;
 }
 
 std::string build_match_query(std::string_view user_query) {
+    // Each white-space separated term becomes one quoted FTS5 string, which FTS5 tokenizes
+    // with this tokenizer in query mode. A term ending in a lone CJK character is a prefix
+    // query, so that the character is found inside a longer run too.
     std::string out;
     size_t i = 0;
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
     while (i < user_query.size()) {
-        while (i < user_query.size() && (user_query[i] == ' ' || user_query[i] == '\t' ||
-                                         user_query[i] == '\n' || user_query[i] == '\r')) {
+        while (i < user_query.size() && space(user_query[i])) {
             ++i;
         }
         size_t start = i;
-        while (i < user_query.size() && user_query[i] != ' ' && user_query[i] != '\t' &&
-               user_query[i] != '\n' && user_query[i] != '\r') {
+        while (i < user_query.size() && !space(user_query[i])) {
             ++i;
         }
         std::string_view term = user_query.substr(start, i - start);
-        std::vector<std::string> tokens;
-        std::vector<bool> finals;
-        tokenize(term, [&](std::string_view tok, size_t, size_t, bool run_final) {
-            tokens.emplace_back(tok);
-            finals.push_back(run_final);
-        });
+        std::vector<Token> tokens = tokenize(term, true);
         if (tokens.empty()) {
             continue;
-        }
-        // A term that is one CJK run of two or more characters is exactly its bigram phrase;
-        // otherwise a trailing single character becomes a prefix, to match inside a longer run.
-        bool prefix = false;
-        bool pure_run = true;
-        for (size_t k = 0; k + 1 < tokens.size(); ++k) {
-            pure_run = pure_run && !finals[k] && text::display_width(tokens[k]) == 4;
-        }
-        if (finals.back() && tokens.size() >= 2 && pure_run) {
-            tokens.pop_back();
-        } else if (finals.back()) {
-            prefix = true;
         }
         if (!out.empty()) {
             out += " AND ";
         }
         out += '"';
-        for (size_t k = 0; k < tokens.size(); ++k) {
-            if (k > 0) {
-                out += ' ';
-            }
-            for (char ch : tokens[k]) {
-                if (ch == '"') {
-                    out += "\"\"";
-                } else {
-                    out += ch;
-                }
+        for (char ch : term) {
+            out += ch;
+            if (ch == '"') {
+                out += '"';
             }
         }
         out += '"';
-        if (prefix) {
+        if (tokens.back().run_final) {
             out += " *";
         }
     }
@@ -208,18 +191,18 @@ int xCreate(void*, const char**, int, Fts5Tokenizer** out) {
 
 void xDelete(Fts5Tokenizer*) {}
 
-int xTokenize(Fts5Tokenizer*, void* ctx, int /*flags*/, const char* text, int n,
+int xTokenize(Fts5Tokenizer*, void* ctx, int flags, const char* text, int n,
               int (*x_token)(void*, int, const char*, int, int, int)) {
-    int rc = SQLITE_OK;
     std::string_view s(text, static_cast<size_t>(n));
-    // The callback cannot stop tokenize() early; after an error the rest is skipped.
-    tokenize(s, [&](std::string_view tok, size_t begin, size_t end, bool) {
-        if (rc == SQLITE_OK) {
-            rc = x_token(ctx, 0, tok.data(), static_cast<int>(tok.size()), static_cast<int>(begin),
-                         static_cast<int>(end));
+    bool query = (flags & FTS5_TOKENIZE_QUERY) != 0;
+    for (const Token& t : tokenize(s, query)) {
+        int rc = x_token(ctx, 0, t.text.data(), static_cast<int>(t.text.size()), static_cast<int>(t.begin),
+                         static_cast<int>(t.end));
+        if (rc != SQLITE_OK) {
+            return rc == SQLITE_DONE ? SQLITE_OK : rc;
         }
-    });
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    return SQLITE_OK;
 }
 
 }  // namespace

@@ -7,9 +7,9 @@
 // CJK characters is an FTS5 phrase of consecutive bigrams, while one character is found as a
 // prefix. The index and build_match_query() must change together.
 
-#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct sqlite3;
 
@@ -18,11 +18,18 @@ namespace kefu::fts {
 // Registers the tokenizer on a connection; every connection that touches inquiry_fts needs it.
 void register_tokenizer(sqlite3* db);
 
-// Calls `emit(token, begin, end, run_final)` for each token of `text` in document mode.
-// run_final is true for the single trailing character of a CJK run.
-void tokenize(std::string_view text,
-              const std::function<void(std::string_view token, size_t begin, size_t end,
-                                       bool run_final)>& emit);
+struct Token {
+    std::string text;
+    size_t begin = 0;  // byte offsets in the input
+    size_t end = 0;
+    bool run_final = false;  // the single trailing character of a CJK run
+    size_t run_length = 0;   // for CJK tokens: characters in the run
+};
+
+// The tokens of `text`. In query mode, a CJK run of two or more characters that ends the text
+// has no trailing single character: the text may continue that run in a document, where the
+// single character is not there.
+std::vector<Token> tokenize(std::string_view text, bool query_mode = false);
 
 // Turns what a user typed into an FTS5 MATCH expression: every white-space separated term must
 // occur (AND), each as the phrase of its tokens. Quotes are not needed and are taken as text.

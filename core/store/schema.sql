@@ -66,6 +66,7 @@ CREATE TABLE inquiry (
     product          TEXT NOT NULL DEFAULT '',
     goods_kind       INTEGER NOT NULL DEFAULT 0,
     subject          TEXT NOT NULL DEFAULT '',
+    thread_subject   TEXT NOT NULL DEFAULT '', -- mail: subject without Re:/回复: chains
     body             TEXT NOT NULL,
     body_full        TEXT NOT NULL DEFAULT '', -- mail: whole decoded text before quotes were cut
     mail_to          TEXT NOT NULL DEFAULT '',
@@ -88,7 +89,8 @@ CREATE INDEX inquiry_received ON inquiry(received_at);
 CREATE INDEX inquiry_customer ON inquiry(customer_id, received_at);
 CREATE INDEX inquiry_thread ON inquiry(thread_id, received_at);
 CREATE INDEX inquiry_order ON inquiry(order_id) WHERE order_id <> '';
-CREATE INDEX inquiry_queue ON inquiry(status, priority_static) WHERE is_head = 1;
+-- The queue: active threads (new, open, waiting) in priority order, read until enough.
+CREATE INDEX inquiry_queue ON inquiry(priority_static DESC) WHERE is_head = 1 AND status < 3;
 
 -- Tags of an inquiry. source: 0 set by a rule (recomputed by retag), 1 added by hand,
 -- 2 removed by hand (keeps a rule from adding it back).

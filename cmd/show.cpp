@@ -1,0 +1,197 @@
+// kefu show ID: one inquiry whole, with its customer, thread, replies, follow-ups and history.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cmd/commands.h"
+#include "cmd/render.h"
+#include "cmd/triage_setup.h"
+#include "core/error.h"
+#include "core/queue.h"
+#include "core/text.h"
+#include "core/time.h"
+
+namespace kefu::cli {
+namespace {
+
+struct ShowOptions {
+    std::string id;
+    bool full = false;
+};
+
+std::string safe(std::string_view s) { return text::escape_controls(s, true); }
+std::string safe_line(std::string_view s) { return text::one_line(s); }
+
+int run(Context& ctx, const ShowOptions& o) {
+    int64_t id = parse_id(o.id);
+    Store& store = ctx.store();
+    PriorityModel model = priority_model(ctx);
+    auto r = get_inquiry(store, id, model, ctx.now());
+    if (!r) {
+        throw Error("no such inquiry", fmt::format("#{}", id), "there is no inquiry with this id",
+                    "`kefu list --status all` shows the ids");
+    }
+    auto thread = thread_messages(store, r->thread_id);
+    auto replies = thread_replies(store, r->thread_id);
+    auto followups = thread_followups(store, r->thread_id);
+    auto events = history(store, r->id);
+    std::optional<CustomerSummary> cust;
+    if (r->customer_id != 0) {
+        cust = customer_summary(store, r->customer_id);
+    }
+
+    if (ctx.format() != Format::Table) {
+        auto j = inquiry_json(*r, false);
+        j["body_full"] = r->body_full;
+        j["source"] = r->source;
+        j["external_id"] = r->external_id;
+        j["goods_kind"] = std::string(to_string(r->goods_kind));
+        nlohmann::ordered_json msgs = nlohmann::ordered_json::array();
+        for (const auto& m : thread) {
+            auto mj = inquiry_json(m, false);
+            mj["from_seller"] = (m.flags & k_flag_from_seller) != 0;
+            msgs.push_back(mj);
+        }
+        j["thread"] = msgs;
+        nlohmann::ordered_json reps = nlohmann::ordered_json::array();
+        for (const auto& rep : replies) {
+            reps.push_back({{"id", rep.id}, {"inquiry_id", rep.inquiry_id}, {"template", rep.template_id},
+                            {"language", rep.language}, {"sent_at", timeutil::format_iso(rep.sent_at)},
+                            {"source", rep.source}, {"text", rep.text}});
+        }
+        j["replies"] = reps;
+        nlohmann::ordered_json fus = nlohmann::ordered_json::array();
+        for (const auto& f : followups) {
+            fus.push_back({{"id", f.id}, {"due_at", timeutil::format_iso(f.due_at)}, {"note", f.note},
+                           {"done", f.done_at.has_value()}});
+        }
+        j["followups"] = fus;
+        nlohmann::ordered_json evs = nlohmann::ordered_json::array();
+        for (const auto& e : events) {
+            evs.push_back({{"at", timeutil::format_iso(e.at)}, {"kind", e.kind}, {"detail", e.detail}});
+        }
+        j["events"] = evs;
+        auto printer = ctx.printer({});
+        printer.add(j);
+        printer.finish();
+        return 0;
+    }
+
+    Terminal term = ctx.stdout_terminal();
+    auto paint = [&](const std::string& color, const std::string& s) {
+        return term.color && !color.empty() ? color + s + k_reset : s;
+    };
+    std::string& out_level = r->level;
+    std::string head = fmt::format("#{}", r->id);
+    if (!out_level.empty()) {
+        head += "  " + paint(level_color(out_level), fmt::format("{} {:.1f}", out_level, r->priority));
+    }
+    head += fmt::format("  {}  {}", to_string(r->status), to_string(r->category));
+    if (!r->tags.empty()) {
+        std::string tags;
+        for (const auto& t : r->tags) {
+            tags += (tags.empty() ? "" : ", ") + t;
+        }
+        head += "  [" + safe_line(tags) + "]";
+    }
+    if (r->snooze_until && *r->snooze_until > ctx.now()) {
+        head += "  snoozed until " + timeutil::format_local(*r->snooze_until);
+    }
+    std::ostream& out = ctx.out();
+    out << paint(k_bold, head) << '\n';
+    std::string from = display_customer(*r, false);
+    if (cust) {
+        from += fmt::format(" (customer #{}{}, {} inquiries, {} open)", cust->id, cust->vip ? ", VIP" : "",
+                            cust->inquiries, cust->open_threads);
+    }
+    auto row = [&](const char* label, const std::string& value) {
+        if (!value.empty()) {
+            out << paint(k_dim, fmt::format("{:<10}", label)) << safe_line(value) << '\n';
+        }
+    };
+    row("From", from);
+    if (!r->contact.empty() && r->contact != r->customer) {
+        row("Contact", r->contact);
+    }
+    row("Channel", r->channel);
+    row("Received", fmt::format("{} ({} ago)", timeutil::format_local(r->received_at),
+                                timeutil::format_span(ctx.now() - r->received_at)));
+    row("Order", r->order_id);
+    row("Product", r->product);
+    if (r->goods_kind != GoodsKind::Unknown) {
+        row("Goods", std::string(to_string(r->goods_kind)));
+    }
+    row("Language", r->language);
+    row("Source", r->source);
+    row("Subject", r->subject);
+    if ((r->flags & k_flag_replacement_chars) != 0) {
+        out << paint(k_yellow, "Note: some characters could not be decoded and show as \xEF\xBF\xBD") << '\n';
+    }
+    out << '\n' << safe(o.full && !r->body_full.empty() ? r->body_full : r->body) << "\n";
+    if (!o.full && !r->body_full.empty() && r->body_full != r->body) {
+        out << paint(k_dim, "(quoted history cut; `kefu show --full` shows the whole mail)") << '\n';
+    }
+    if (thread.size() > 1) {
+        out << '\n' << paint(k_bold, fmt::format("Thread ({} messages)", thread.size())) << '\n';
+        for (const auto& m : thread) {
+            bool seller = (m.flags & k_flag_from_seller) != 0;
+            std::string who = seller ? "seller" : display_customer(m, false);
+            std::string line = fmt::format("{} #{:<5} {}  {}: {}", m.id == r->id ? "→" : " ", m.id,
+                                           timeutil::format_local(m.received_at), who,
+                                           m.subject.empty() ? m.body : m.subject + " — " + m.body);
+            out << text::truncate_to_width(safe_line(line), term.width) << '\n';
+        }
+    }
+    if (!replies.empty()) {
+        out << '\n' << paint(k_bold, fmt::format("Replies ({})", replies.size())) << '\n';
+        for (const auto& rep : replies) {
+            std::string line = fmt::format("{}  {}{}: {}", timeutil::format_local(rep.sent_at),
+                                           rep.template_id.empty() ? rep.source : rep.template_id,
+                                           rep.language.empty() ? "" : " (" + rep.language + ")", rep.text);
+            out << "  " << text::truncate_to_width(safe_line(line), term.width - 2) << '\n';
+        }
+    }
+    if (!followups.empty()) {
+        out << '\n' << paint(k_bold, "Follow-ups") << '\n';
+        for (const auto& f : followups) {
+            std::string state = f.done_at ? "done" : f.due_at <= ctx.now() ? "DUE" : "open";
+            out << "  " << safe_line(fmt::format("{}  {:<4}  {}", timeutil::format_local(f.due_at), state, f.note))
+                << '\n';
+        }
+    }
+    if (cust && !cust->identities.empty()) {
+        out << '\n' << paint(k_bold, "Customer") << '\n';
+        for (const auto& idn : cust->identities) {
+            out << "  " << safe_line(idn) << '\n';
+        }
+        out << "  " << safe_line(fmt::format("first contact {}, last {}", timeutil::format_local(cust->first_contact),
+                                     timeutil::format_local(cust->last_contact)))
+            << '\n';
+    }
+    if (!events.empty()) {
+        out << '\n' << paint(k_bold, "History") << '\n';
+        for (const auto& e : events) {
+            out << "  " << timeutil::format_local(e.at) << "  " << fmt::format("{:<9} ", e.kind)
+                << safe_line(e.detail) << '\n';
+        }
+    }
+    return 0;
+}
+
+void register_show(CLI::App& app, Context& ctx) {
+    auto o = std::make_shared<ShowOptions>();
+    CLI::App* cmd = add_command(app, ctx, "show",
+                                "One inquiry whole: text, customer, thread, replies, follow-ups, history",
+                                "  kefu show 12\n"
+                                "  kefu show 12 --full            # a mail with its quoted history\n"
+                                "  kefu show 12 --format json\n",
+                                StoreMode::Read, [&ctx, o] { return run(ctx, *o); });
+    cmd->add_option("ID", o->id, "inquiry id")->required();
+    cmd->add_flag("--full", o->full, "mail: the whole decoded text, quoted history included");
+}
+
+}  // namespace
+
+KEFU_COMMAND(40, register_show);
+
+}  // namespace kefu::cli

@@ -1,0 +1,374 @@
+// CSV import: encoding, header, columns, and each record into the store. Bad records go to
+// the reject file with their line and the reason; the rest still imports.
+
+#include <xxhash.h>
+
+#include <fmt/format.h>
+
+#include "core/csv/reader.h"
+#include "core/encoding.h"
+#include "core/error.h"
+#include "core/import/import.h"
+#include "core/import/rejects.h"
+#include "core/text.h"
+
+namespace kefu::import {
+namespace {
+
+constexpr size_t k_sample_bytes = size_t{1} << 20;
+constexpr int k_header_search_records = 40;
+constexpr uint64_t k_progress_every = 8192;
+
+// Counts (and hashes) the bytes that pass through, for progress and the import's hash.
+class CountingSource : public csv::Source {
+public:
+    explicit CountingSource(csv::Source& inner) : m_inner(inner) { XXH3_128bits_reset(m_state); }
+    ~CountingSource() override { XXH3_freeState(m_state); }
+    CountingSource(const CountingSource&) = delete;
+    CountingSource& operator=(const CountingSource&) = delete;
+    size_t read(char* buf, size_t capacity) override {
+        size_t n = m_inner.read(buf, capacity);
+        XXH3_128bits_update(m_state, buf, n);
+        m_bytes += n;
+        return n;
+    }
+    uint64_t bytes() const { return m_bytes; }
+    std::string hash_hex() const {
+        XXH128_hash_t h = XXH3_128bits_digest(m_state);
+        return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+    }
+
+private:
+    csv::Source& m_inner;
+    XXH3_state_t* m_state = XXH3_createState();
+    uint64_t m_bytes = 0;
+};
+
+bool is_blank(const csv::Record& r) {
+    for (const auto& f : r.fields) {
+        if (!text::trim(f).empty()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+GoodsKind parse_goods(std::string_view s) {
+    std::string v = text::fold(text::trim(s));
+    if (v.empty()) {
+        return GoodsKind::Unknown;
+    }
+    for (std::string_view w : {"virtual", "digital", "虚拟", "卡密", "数字", "电子", "download"}) {
+        if (v.find(w) != std::string::npos) {
+            return GoodsKind::Virtual;
+        }
+    }
+    for (std::string_view w : {"physical", "实物", "实体", "goods", "shipped"}) {
+        if (v.find(w) != std::string::npos) {
+            return GoodsKind::Physical;
+        }
+    }
+    return GoodsKind::Unknown;
+}
+
+std::string joined(const std::vector<std::string>& headers) {
+    std::string s;
+    for (const auto& h : headers) {
+        if (!s.empty()) {
+            s += ", ";
+        }
+        s += '"' + text::one_line(text::trim(h)) + '"';
+    }
+    return s;
+}
+
+// Statement of the SQL-free part: turns decoded fields into a NewInquiry.
+struct RowBuilder {
+    const ColumnMap& map;
+    std::string name;
+    std::string default_channel;
+    timeutil::Zone zone;
+    TimePoint now;
+
+    // Returns the reason when the row cannot be imported.
+    std::optional<std::string> build(const std::vector<std::string>& f, uint64_t line, NewInquiry& in) const {
+        auto get = [&](Field field) -> std::string_view {
+            int i = map[field];
+            return i >= 0 && static_cast<size_t>(i) < f.size() ? text::trim(f[static_cast<size_t>(i)])
+                                                                : std::string_view();
+        };
+        in = NewInquiry{};
+        in.body = std::string(get(Field::Body));
+        if (in.body.empty()) {
+            return std::string("empty message (the message column is blank)");
+        }
+        if (in.body.find('\0') != std::string::npos) {
+            return std::string("the message contains NUL bytes (binary data, not text)");
+        }
+        in.source = fmt::format("{}:{}", name, line);
+        in.external_id = std::string(get(Field::ExternalId));
+        if (map[Field::Received] >= 0) {
+            std::string_view t = get(Field::Received);
+            std::string why;
+            auto when = timeutil::parse_timestamp(t, zone, &why);
+            if (!when) {
+                return t.empty() ? std::string("empty time") : why;
+            }
+            in.received_at = *when;
+        } else {
+            in.received_at = now;
+        }
+        std::string channel = text::ascii_lower(get(Field::Channel));
+        in.channel = channel.empty() ? default_channel : channel;
+        in.buyer.name = std::string(get(Field::Customer));
+        in.buyer.channel = in.channel;
+        in.buyer.name_is_handle = true;
+        in.buyer.email = std::string(get(Field::Email));
+        in.buyer.phone = std::string(get(Field::Phone));
+        std::string contact(get(Field::Contact));
+        if (!contact.empty()) {
+            if (in.buyer.email.empty() && !normalize_email(contact).empty()) {
+                in.buyer.email = contact;
+            } else if (in.buyer.phone.empty() && !normalize_phone(contact).empty()) {
+                in.buyer.phone = contact;
+            }
+        }
+        in.contact = !contact.empty() ? contact : !in.buyer.email.empty() ? in.buyer.email : in.buyer.phone;
+        in.order_id = std::string(get(Field::OrderId));
+        in.product = std::string(get(Field::Product));
+        in.goods_kind = parse_goods(get(Field::GoodsKind));
+        in.subject = text::one_line(get(Field::Subject));
+        return std::nullopt;
+    }
+};
+
+}  // namespace
+
+Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total_bytes,
+                   const Options& options, const Classifier& classifier, TimePoint now,
+                   const ProgressFn& progress) {
+    Summary sum;
+    sum.source = name;
+    sum.kind = "csv";
+
+    std::optional<Preset> preset;
+    if (!options.preset.empty()) {
+        preset = load_preset(options.preset, options.presets_dir);
+    }
+    timeutil::Zone zone = options.zone;
+    if (!options.zone_given && preset && !preset->timezone.empty()) {
+        auto z = timeutil::parse_fixed_zone(preset->timezone);
+        if (!z) {
+            throw Error("bad preset", preset->name,
+                        fmt::format("timezone \"{}\" must be an offset like +08:00", preset->timezone));
+        }
+        zone = *z;
+    }
+
+    csv::FdSource file(fd, name);
+    CountingSource counted(file);
+    std::string sample(k_sample_bytes, '\0');
+    size_t got = 0;
+    while (got < sample.size()) {
+        size_t n = counted.read(sample.data() + got, sample.size() - got);
+        if (n == 0) {
+            break;
+        }
+        got += n;
+    }
+    bool complete = got < sample.size();
+    sample.resize(got);
+    if (sample.empty()) {
+        throw Error("nothing to import", name, "the file is empty");
+    }
+
+    std::string enc_name = !options.encoding.empty() ? options.encoding
+                           : preset && !preset->encoding.empty() ? preset->encoding
+                                                                 : std::string();
+    size_t bom = 0;
+    if (enc_name.empty()) {
+        encoding::Detected d = encoding::detect(sample, complete);
+        enc_name = d.name;
+        bom = d.bom_length;
+        if (!d.confident) {
+            sum.notes.push_back(fmt::format("encoding not certain; read as {} (set --encoding if "
+                                            "the text looks wrong)", d.name));
+        }
+    } else {
+        encoding::Detected d = encoding::detect(sample.substr(0, 4), true);
+        if (d.bom_length > 0 && encoding::canonical_name(enc_name).starts_with(d.name.substr(0, 5))) {
+            bom = d.bom_length;
+        }
+    }
+    enc_name = encoding::canonical_name(enc_name);
+    sample.erase(0, bom);
+    sum.encoding = enc_name;
+
+    csv::PrefixedSource joined_source(std::move(sample), counted);
+    bool wide = enc_name.starts_with("UTF-16") || enc_name.starts_with("UTF-32") ||
+                enc_name == "UCS-2" || enc_name == "HZ-GB-2312" || enc_name == "UTF-7" ||
+                enc_name.starts_with("ISO-2022");
+    std::unique_ptr<csv::TranscodingSource> transcoder;
+    csv::Source* source = &joined_source;
+    if (wide) {
+        transcoder = std::make_unique<csv::TranscodingSource>(joined_source, enc_name);
+        source = transcoder.get();
+    }
+    encoding::Decoder decoder(wide ? "UTF-8" : enc_name);
+
+    csv::Options copt;
+    copt.delimiter = options.delimiter != 0 ? options.delimiter : preset ? preset->delimiter : 0;
+    csv::Reader reader(*source, copt);
+
+    // Find the header: the first record naming a message column among recognisable ones
+    // (exports often start with a few lines about the export itself).
+    csv::Record rec;
+    std::vector<std::string> headers;
+    ColumnMap map;
+    uint64_t header_line = 0;
+    std::vector<std::string> first_headers;
+    uint64_t first_line = 0;
+    bool found = false;
+    uint64_t skipped = 0;
+    for (int k = 0; k < k_header_search_records && reader.next(rec); ++k) {
+        if (is_blank(rec)) {
+            ++skipped;
+            continue;
+        }
+        std::vector<std::string> cand;
+        for (const auto& f : rec.fields) {
+            std::string s;
+            decoder.decode_lossy(f, s);
+            cand.emplace_back(text::trim(s));
+        }
+        if (first_headers.empty()) {
+            first_headers = cand;
+            first_line = rec.line;
+        }
+        ColumnMap m;
+        try {
+            m = map_columns(cand, preset ? &*preset : nullptr, options.map, name);
+        } catch (const Error&) {
+            ++skipped;
+            continue;  // an override names a column this line does not have
+        }
+        if (m[Field::Body] >= 0 && (m.recognised() >= 2 || !options.map.empty())) {
+            headers = std::move(cand);
+            map = m;
+            header_line = rec.line;
+            found = true;
+            break;
+        }
+        ++skipped;
+    }
+    if (!found) {
+        if (first_headers.empty()) {
+            throw Error("nothing to import", name, "the file has no header line");
+        }
+        // Say what the first line held, and let an override name a missing column clearly.
+        ColumnMap m = map_columns(first_headers, preset ? &*preset : nullptr, options.map,
+                                  fmt::format("{}:{}", name, first_line));
+        (void)m;
+        throw Error("no message column", fmt::format("{}:{}", name, first_line),
+                    fmt::format("the headers are {}", joined(first_headers)),
+                    fmt::format("name the column that holds the buyer's text with --map body=HEADER "
+                                "(fields: {}), or use --preset", field_names()));
+    }
+    sum.n_skipped = skipped;
+    if (header_line > 1 && skipped > 0) {
+        sum.notes.push_back(fmt::format("header found on line {}; {} line(s) before it skipped",
+                                        header_line, skipped));
+    }
+    sum.delimiter = reader.delimiter();
+    if (map[Field::Received] < 0) {
+        sum.notes.push_back("no time column: messages are dated at import time");
+    }
+
+    int64_t import_id = begin_import(store, name, "csv", now, options.dry_run);
+    InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
+    std::string rejects_path = options.rejects_file;
+    RejectWriter rejects(rejects_path.empty() ? default_rejects_path(options.rejects_dir, name, now)
+                                              : rejects_path,
+                         name, wide ? "UTF-8" : enc_name);
+    RowBuilder builder{map, name, text::ascii_lower(preset && !preset->channel.empty() ? preset->channel : options.channel), zone, now};
+
+    auto reject = [&](const csv::Record& r, const std::string& why) {
+        if (!options.dry_run) {
+            rejects.add(r.line, why, r.raw, r.raw_truncated);
+        }
+        writer.count_rejected();
+    };
+
+    std::vector<std::string> decoded;
+    NewInquiry in;
+    uint64_t records = 0;
+    while (reader.next(rec)) {
+        if (progress && ++records % k_progress_every == 0) {
+            progress({counted.bytes(), total_bytes, records});
+        }
+        if (is_blank(rec) && rec.error.empty()) {
+            ++sum.n_skipped;
+            continue;
+        }
+        if (!rec.error.empty()) {
+            reject(rec, rec.error);
+            continue;
+        }
+        if (rec.fields.size() < headers.size()) {
+            reject(rec, fmt::format("{} field(s), but the header has {}", rec.fields.size(), headers.size()));
+            continue;
+        }
+        bool extra = false;
+        for (size_t i = headers.size(); i < rec.fields.size(); ++i) {
+            extra = extra || !text::trim(rec.fields[i]).empty();
+        }
+        if (extra) {
+            reject(rec, fmt::format("{} fields, but the header has {}", rec.fields.size(), headers.size()));
+            continue;
+        }
+        decoded.resize(headers.size());
+        std::string why;
+        for (size_t i = 0; i < headers.size() && why.empty(); ++i) {
+            decoded[i].clear();
+            size_t bad = 0;
+            if (!decoder.decode(rec.fields[i], decoded[i], &bad)) {
+                why = fmt::format("column \"{}\" is not valid {} text (byte {} of the field)",
+                                  text::one_line(headers[i]), decoder.name(), bad + 1);
+            }
+        }
+        if (why.empty()) {
+            if (auto problem = builder.build(decoded, rec.line, in)) {
+                why = *problem;
+            }
+        }
+        if (!why.empty()) {
+            reject(rec, why);
+            continue;
+        }
+        writer.add(in);
+    }
+    if (transcoder && transcoder->replacements() > 0) {
+        sum.notes.push_back(fmt::format("{} byte sequence(s) were not valid {} and became U+FFFD",
+                                        transcoder->replacements(), enc_name));
+    }
+    rejects.close();
+    sum.rejects_path = rejects.count() > 0 ? rejects.path() : "";
+    writer.finish(sum.rejects_path);
+    if (!options.dry_run) {
+        SQLite::Statement h(store.db(), "UPDATE import SET content_hash = ? WHERE id = ?");
+        h.bind(1, counted.hash_hex());
+        h.bind(2, import_id);
+        h.exec();
+    }
+    if (progress) {
+        progress({counted.bytes(), total_bytes, records});
+    }
+    sum.records = records;
+    sum.n_new = writer.n_new();
+    sum.n_duplicate = writer.n_duplicate();
+    sum.n_rejected = writer.n_rejected();
+    sum.n_flagged = writer.n_flagged();
+    return sum;
+}
+
+}  // namespace kefu::import

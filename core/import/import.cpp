@@ -1,0 +1,121 @@
+#include "core/import/import.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/error.h"
+#include "core/text.h"
+
+namespace kefu::import {
+namespace {
+
+// Closes a file descriptor it owns.
+struct Fd {
+    int fd = -1;
+    bool owned = false;
+    ~Fd() {
+        if (owned && fd >= 0) {
+            ::close(fd);
+        }
+    }
+};
+
+bool looks_like_mail_headers(std::string_view s) {
+    // "Name: value" lines from the first byte, with a header that every mail has.
+    size_t colon = s.find(':');
+    size_t eol = s.find('\n');
+    if (colon == std::string_view::npos || colon == 0 || (eol != std::string_view::npos && colon > eol)) {
+        return false;
+    }
+    for (size_t i = 0; i < colon; ++i) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+            return false;
+        }
+    }
+    std::string head = text::ascii_lower(s.substr(0, std::min<size_t>(s.size(), 16384)));
+    return head.find("\nfrom:") != std::string::npos || head.starts_with("from:") ||
+           head.find("\nmessage-id:") != std::string::npos || head.find("\nreceived:") != std::string::npos ||
+           head.starts_with("received:") || head.starts_with("return-path:");
+}
+
+}  // namespace
+
+std::string detect_kind(const std::string& path, std::string_view first, bool is_dir) {
+    if (is_dir) {
+        return "maildir";
+    }
+    std::string ext = text::ascii_lower(std::filesystem::path(path).extension().string());
+    if (ext == ".csv" || ext == ".tsv") {
+        return "csv";
+    }
+    if (ext == ".mbox" || ext == ".mbx") {
+        return "mbox";
+    }
+    if (ext == ".eml") {
+        return "eml";
+    }
+    if (first.starts_with("From ")) {
+        return "mbox";
+    }
+    if (looks_like_mail_headers(first)) {
+        return "eml";
+    }
+    return "csv";
+}
+
+Summary import_path(Store& store, const std::string& path, const Options& options,
+                    const Classifier& classifier, TimePoint now, const ProgressFn& progress) {
+    Fd fd;
+    uint64_t total = 0;
+    bool is_dir = false;
+    if (path == "-") {
+        fd.fd = STDIN_FILENO;
+    } else {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) {
+            throw Error("cannot read", path, std::strerror(errno),
+                        errno == ENOENT ? "check the path; kefu import takes CSV, mbox, maildir and .eml" : "");
+        }
+        is_dir = S_ISDIR(st.st_mode);
+        if (!is_dir) {
+            fd.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd.fd < 0) {
+                throw Error("cannot read", path, std::strerror(errno));
+            }
+            fd.owned = true;
+            total = S_ISREG(st.st_mode) ? static_cast<uint64_t>(st.st_size) : 0;
+        }
+    }
+    std::string kind = options.type;
+    if (kind.empty()) {
+        if (is_dir || path == "-") {
+            kind = is_dir ? "maildir" : "";
+        } else {
+            // Peek at the start without consuming it: files can be read again from 0.
+            char buf[4096];
+            ssize_t n = ::pread(fd.fd, buf, sizeof buf, 0);
+            kind = detect_kind(path, std::string_view(buf, n > 0 ? static_cast<size_t>(n) : 0), false);
+        }
+    }
+    if (kind.empty() || kind == "csv") {
+        if (is_dir) {
+            throw Error("cannot import", path, "it is a folder, not a CSV file",
+                        "a maildir has cur/ and new/ folders; for CSV give the file");
+        }
+        if (kind.empty()) {
+            kind = "csv";  // stdin: CSV unless told otherwise
+        }
+        return import_csv(store, fd.fd, path, total, options, classifier, now, progress);
+    }
+    throw Error("cannot import", path, fmt::format("{} import is not available in this build", kind));
+}
+
+}  // namespace kefu::import

@@ -1,0 +1,43 @@
+#pragma once
+// The reject file: every record that could not be imported, with where it was and why, so
+// that nothing is lost. A CSV (UTF-8) with the columns input, line, reason, record; `record`
+// holds the record's text as it was in the input, with bytes that are not valid text written
+// as \xNN (so the file is lossless and readable). Created 0600 (it holds buyers' data), and
+// only when there is something to write.
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <memory>
+#include <string_view>
+
+#include "core/encoding.h"
+
+namespace kefu::import {
+
+class RejectWriter {
+public:
+    // `path` is where the file goes; nothing is created until the first add().
+    explicit RejectWriter(std::string path, std::string input_name, std::string encoding = "UTF-8");
+    ~RejectWriter();
+    RejectWriter(const RejectWriter&) = delete;
+    RejectWriter& operator=(const RejectWriter&) = delete;
+
+    void add(uint64_t line, std::string_view reason, std::string_view record, bool truncated = false);
+    uint64_t count() const { return m_count; }
+    const std::string& path() const { return m_path; }
+    void close();
+
+private:
+    std::string m_path;
+    std::string m_input;
+    std::string m_encoding;
+    std::unique_ptr<encoding::Decoder> m_decoder;
+    FILE* m_file = nullptr;
+    uint64_t m_count = 0;
+};
+
+// <folder>/<input file name>-<YYYYmmdd-HHMMSS>.csv ("stdin" for '-').
+std::string default_rejects_path(const std::string& folder, const std::string& input, int64_t now);
+
+}  // namespace kefu::import
