@@ -58,6 +58,28 @@ Detected detect(std::string_view sample, bool complete) {
     if (text::valid_utf8(sample, &bad) || (!complete && bad + 4 > sample.size())) {
         return {"UTF-8", 0, true};
     }
+    // Mostly well-formed UTF-8 with a few bad bytes is a UTF-8 file with a few bad records:
+    // read it as UTF-8 so that those records are rejected rather than the whole file misread.
+    size_t valid_multibyte = 0;
+    size_t invalid = 0;
+    for (size_t i = 0; i < sample.size();) {
+        unsigned char c = static_cast<unsigned char>(sample[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        char32_t cp = text::next_code_point(sample, j);
+        if (cp == 0xFFFD && !(j - i == 3 && sample.substr(i, 3) == "\xEF\xBF\xBD")) {
+            ++invalid;
+        } else {
+            ++valid_multibyte;
+        }
+        i = j;
+    }
+    if (valid_multibyte >= 8 && invalid * 3 <= valid_multibyte) {
+        return {"UTF-8", 0, false};
+    }
     uchardet_t ud = uchardet_new();
     uchardet_handle_data(ud, sample.data(), sample.size());
     uchardet_data_end(ud);

@@ -19,8 +19,7 @@ std::string mask_contact(std::string_view raw) {
     std::string digits = normalize_phone(s);
     if (!digits.empty()) {
         if (digits.size() >= 7) {
-            return digits.substr(0, 3) + std::string(digits.size() - 7, '*') + "****" +
-                   digits.substr(digits.size() - 4);
+            return digits.substr(0, 3) + std::string(digits.size() - 7, '*') + digits.substr(digits.size() - 4);
         }
         return digits.substr(0, 1) + std::string(digits.size() - 1, '*');
     }
