@@ -74,9 +74,9 @@ void Context::prepare() {
     parse_format(opts.format);  // a bad --format is a usage error before anything runs
 }
 
-Store& Context::store(StoreMode mode) {
+Store& Context::store(std::optional<StoreMode> mode) {
     if (!m_store) {
-        m_store = Store::open(db_path(), mode);
+        m_store = Store::open(db_path(), mode.value_or(m_declared.value_or(StoreMode::Read)));
     }
     return *m_store;
 }
@@ -115,9 +115,7 @@ CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
     }
     cmd->callback([&ctx, mode, run = std::move(run)] {
         ctx.prepare();
-        if (mode) {
-            ctx.store(*mode);
-        }
+        ctx.declare_store(mode);
         ctx.exit_code = run();
     });
     return cmd;

@@ -42,8 +42,11 @@ public:
     // Now: $KEFU_NOW (a timestamp or epoch seconds) in tests, else the system clock.
     TimePoint now() const { return m_now; }
 
-    // Opens the store once, in `mode`. Later calls return the same store.
-    Store& store(StoreMode mode = StoreMode::Read);
+    // The store, opened on first use in the mode the command declared (add_command), or in
+    // `mode` when given. Opening late lets a command check its flags first, so that a usage
+    // error never depends on the database. Later calls return the same store.
+    Store& store(std::optional<StoreMode> mode = std::nullopt);
+    void declare_store(std::optional<StoreMode> mode) { m_declared = mode; }
     bool has_store() const { return m_store != nullptr; }
 
     Format format() const { return parse_format(opts.format); }
@@ -61,10 +64,12 @@ private:
     Config m_config;
     TimePoint m_now = 0;
     std::unique_ptr<Store> m_store;
+    std::optional<StoreMode> m_declared;
 };
 
 // Adds the subcommand `name` to `parent`. When it runs, the context is prepared, the store is
-// opened in `mode` (none when nullopt), and `run` is called; its result is the exit code.
+// declared to open in `mode` (none when nullopt) at its first use, and `run` is called; its
+// result is the exit code.
 // `examples` is shown at the end of --help.
 CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
                       const std::string& description, const std::string& examples,

@@ -124,7 +124,13 @@ int run(Context& ctx, const ImportOptions& o) {
 
     // Rules are checked before anything is written: a bad rules file stops the import here.
     Classifier classifier = make_classifier(ctx, o.rules);
-    Store& store = ctx.store(o.dry_run ? StoreMode::Read : StoreMode::Write);
+    // A dry run writes nothing, not even a new database file: without one it checks against an
+    // empty store in memory.
+    std::unique_ptr<Store> scratch;
+    if (o.dry_run && !std::filesystem::exists(ctx.db_path())) {
+        scratch = Store::open(":memory:", StoreMode::Write);
+    }
+    Store& store = scratch ? *scratch : ctx.store(o.dry_run ? StoreMode::Read : StoreMode::Write);
 
     auto printer = ctx.printer({{"source", "file"},
                                 {"kind", "kind"},

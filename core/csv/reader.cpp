@@ -349,6 +349,8 @@ bool Reader::next(Record& record) {
                                      "quote the field and double the quote",
                                      m_line, m_col));
                     state = State::Skipping;
+                } else {
+                    add(static_cast<char>(c));  // an ordinary byte met at a buffer boundary
                 }
                 break;
             case State::Quoted:

@@ -142,6 +142,76 @@ struct RowBuilder {
     }
 };
 
+struct Header {
+    bool found = false;
+    std::vector<std::string> names;
+    ColumnMap map;
+    uint64_t line = 0;
+    uint64_t skipped = 0;
+    std::vector<std::string> first_names;  // the first non-blank line, for the error message
+    uint64_t first_line = 0;
+};
+
+// Finds the header: the first record naming a message column among recognisable ones
+// (exports often start with a few lines about the export itself).
+Header find_header(csv::Reader& reader, encoding::Decoder& decoder, const Preset* preset,
+                   const std::map<Field, std::string>& overrides, const std::string& name) {
+    Header h;
+    csv::Record rec;
+    for (int k = 0; k < k_header_search_records && reader.next(rec); ++k) {
+        if (is_blank(rec)) {
+            ++h.skipped;
+            continue;
+        }
+        std::vector<std::string> cand;
+        for (const auto& f : rec.fields) {
+            std::string s;
+            decoder.decode_lossy(f, s);
+            cand.emplace_back(text::trim(s));
+        }
+        if (h.first_names.empty()) {
+            h.first_names = cand;
+            h.first_line = rec.line;
+        }
+        ColumnMap m;
+        try {
+            m = map_columns(cand, preset, overrides, name);
+        } catch (const Error&) {
+            ++h.skipped;
+            continue;  // an override names a column this line does not have
+        }
+        if (m[Field::Body] >= 0 && (m.recognised() >= 2 || !overrides.empty())) {
+            h.names = std::move(cand);
+            h.map = m;
+            h.line = rec.line;
+            h.found = true;
+            return h;
+        }
+        ++h.skipped;
+    }
+    return h;
+}
+
+// The delimiter under which the start of the file has the best header; 0 when none has one.
+char delimiter_by_header(std::string_view sample, const std::string& enc, const Preset* preset,
+                         const std::map<Field, std::string>& overrides, const std::string& name) {
+    char best = 0;
+    size_t best_score = 0;
+    for (char d : {',', '\t', ';', '|'}) {
+        csv::MemorySource mem(sample.substr(0, 65536));
+        csv::Options opt;
+        opt.delimiter = d;
+        csv::Reader r(mem, opt);
+        encoding::Decoder dec(enc);
+        Header h = find_header(r, dec, preset, overrides, name);
+        if (h.found && h.map.recognised() > best_score) {
+            best = d;
+            best_score = h.map.recognised();
+        }
+    }
+    return best;
+}
+
 }  // namespace
 
 Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total_bytes,
@@ -204,6 +274,7 @@ Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total
     sample.erase(0, bom);
     sum.encoding = enc_name;
 
+    std::string joined_source_prefix = sample.substr(0, 65536);
     csv::PrefixedSource joined_source(std::move(sample), counted);
     bool wide = enc_name.starts_with("UTF-16") || enc_name.starts_with("UTF-32") ||
                 enc_name == "UCS-2" || enc_name == "HZ-GB-2312" || enc_name == "UTF-7" ||
@@ -218,62 +289,29 @@ Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total
 
     csv::Options copt;
     copt.delimiter = options.delimiter != 0 ? options.delimiter : preset ? preset->delimiter : 0;
-    csv::Reader reader(*source, copt);
-
-    // Find the header: the first record naming a message column among recognisable ones
-    // (exports often start with a few lines about the export itself).
-    csv::Record rec;
-    std::vector<std::string> headers;
-    ColumnMap map;
-    uint64_t header_line = 0;
-    std::vector<std::string> first_headers;
-    uint64_t first_line = 0;
-    bool found = false;
-    uint64_t skipped = 0;
-    for (int k = 0; k < k_header_search_records && reader.next(rec); ++k) {
-        if (is_blank(rec)) {
-            ++skipped;
-            continue;
-        }
-        std::vector<std::string> cand;
-        for (const auto& f : rec.fields) {
-            std::string s;
-            decoder.decode_lossy(f, s);
-            cand.emplace_back(text::trim(s));
-        }
-        if (first_headers.empty()) {
-            first_headers = cand;
-            first_line = rec.line;
-        }
-        ColumnMap m;
-        try {
-            m = map_columns(cand, preset ? &*preset : nullptr, options.map, name);
-        } catch (const Error&) {
-            ++skipped;
-            continue;  // an override names a column this line does not have
-        }
-        if (m[Field::Body] >= 0 && (m.recognised() >= 2 || !options.map.empty())) {
-            headers = std::move(cand);
-            map = m;
-            header_line = rec.line;
-            found = true;
-            break;
-        }
-        ++skipped;
+    if (copt.delimiter == 0 && !wide) {
+        copt.delimiter = delimiter_by_header(joined_source_prefix, enc_name, preset ? &*preset : nullptr,
+                                             options.map, name);
     }
-    if (!found) {
-        if (first_headers.empty()) {
+    csv::Reader reader(*source, copt);
+    Header header = find_header(reader, decoder, preset ? &*preset : nullptr, options.map, name);
+    if (!header.found) {
+        if (header.first_names.empty()) {
             throw Error("nothing to import", name, "the file has no header line");
         }
-        // Say what the first line held, and let an override name a missing column clearly.
-        ColumnMap m = map_columns(first_headers, preset ? &*preset : nullptr, options.map,
-                                  fmt::format("{}:{}", name, first_line));
-        (void)m;
-        throw Error("no message column", fmt::format("{}:{}", name, first_line),
-                    fmt::format("the headers are {}", joined(first_headers)),
+        // Let an override that names a missing column say so, else say what the first line held.
+        map_columns(header.first_names, preset ? &*preset : nullptr, options.map,
+                    fmt::format("{}:{}", name, header.first_line));
+        throw Error("no message column", fmt::format("{}:{}", name, header.first_line),
+                    fmt::format("the headers are {}", joined(header.first_names)),
                     fmt::format("name the column that holds the buyer's text with --map body=HEADER "
                                 "(fields: {}), or use --preset", field_names()));
     }
+    const std::vector<std::string>& headers = header.names;
+    const ColumnMap& map = header.map;
+    const uint64_t header_line = header.line;
+    const uint64_t skipped = header.skipped;
+    csv::Record rec;
     sum.n_skipped = skipped;
     if (header_line > 1 && skipped > 0) {
         sum.notes.push_back(fmt::format("header found on line {}; {} line(s) before it skipped",

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -107,4 +109,44 @@ TEST_CASE("UTF-16 is transcoded before reading") {
     CHECK(rec.fields == Fields{"a", "b"});
     REQUIRE(reader.next(rec));
     CHECK(rec.fields == Fields{"\xE9\x80\x80", "x"});
+}
+
+namespace {
+// Hands out its data a few bytes at a time, so that every record crosses read boundaries.
+class TrickleSource : public csv::Source {
+public:
+    explicit TrickleSource(std::string_view d) : m_data(d) {}
+    size_t read(char* buf, size_t capacity) override {
+        size_t n = std::min({capacity, m_data.size() - m_pos, size_t{1} + (m_pos * 7) % 3});
+        std::memcpy(buf, m_data.data() + m_pos, n);
+        m_pos += n;
+        return n;
+    }
+
+private:
+    std::string_view m_data;
+    size_t m_pos = 0;
+};
+}  // namespace
+
+TEST_CASE("read boundaries anywhere inside a record change nothing") {
+    std::string data =
+        "id,名字,留言\r\n1,张伟,\"退款\"\"快\"\"点，\n谢谢\"\r\n2,李娜,没收到货 where is it\r\n3, \"a,b\" ,x\n4,e,\"\"\n";
+    auto expected = read_all(data, ',');
+    TrickleSource src(data);
+    csv::Options opt;
+    opt.delimiter = ',';
+    csv::Reader r(src, opt);
+    csv::Record rec;
+    size_t i = 0;
+    while (r.next(rec)) {
+        REQUIRE(i < expected.size());
+        CHECK(rec.fields == expected[i].fields);
+        CHECK(rec.raw == expected[i].raw);
+        CHECK(rec.line == expected[i].line);
+        CHECK(rec.error == expected[i].error);
+        ++i;
+    }
+    CHECK(i == expected.size());
+    CHECK(expected[1].fields[2] == "退款\"快\"点，\n谢谢");
 }

@@ -1,0 +1,22 @@
+# Every command has --help with examples, and usage errors exit 2.
+. "$(dirname "$0")/lib/common.sh"
+
+kefu 0 --help
+contains out "Subcommands:"
+commands=$(sed -n '/^Subcommands:/,/^$/p' "$T/out" | awk 'NR>1 && NF {print $1}')
+[ -n "$commands" ] || fail "no commands listed"
+for c in $commands; do
+    kefu 0 "$c" --help
+    contains out "Examples:"
+    contains out "kefu $c"
+done
+kefu 2 list --status bogus
+contains err "kefu: error: bad --status"
+kefu 2 list --limit notanumber
+contains err "kefu: error: usage:"
+kefu 2 nosuchcommand
+contains err "kefu: error: usage:"
+kefu 2 show abc
+contains err "is not an inquiry id"
+kefu 0 --version
+contains out "kefu "

@@ -1,0 +1,67 @@
+# kefu list, show and search on the sample data: the table, machine formats, exact search.
+. "$(dirname "$0")/lib/common.sh"
+
+kefu 0 import "$SAMPLES/inquiries.csv"
+kefu 0 list --limit 5 --sort received
+head -1 "$T/out" | grep -q '^ID  LEVEL  PRI  STATUS  CATEGORY  RECEIVED' || fail "table header"
+same "$(wc -l <"$T/out")" 6 "five rows and a header"
+contains err "showing the first 5"
+# Columns stay aligned with Chinese names: every row has its message at the same column.
+awk 'NR>1 {print}' "$T/out" > "$T/rows"
+while IFS= read -r line; do
+    [ "$(printf '%s' "$line" | wc -L)" -le 100 ] || fail "row wider than the terminal: $line"
+done < "$T/rows"
+
+# JSON records carry the documented field names, contacts masked.
+kefu 0 list --format json --limit 3 --status all
+python3 - "$T/out" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert len(rows) == 3, rows
+want = ["id", "received_at", "channel", "customer", "customer_id", "contact", "order_id", "product",
+        "subject", "body", "status", "category", "tags", "priority", "level", "language", "thread_id"]
+for r in rows:
+    assert list(r)[:len(want)] == want, list(r)
+    assert isinstance(r["tags"], list)
+    assert "+08:00" in r["received_at"]
+PY
+kefu 0 list --format jsonl --limit 0 --status all --customer 13812345678
+[ -s "$T/out" ] || fail "customer by phone found nothing"
+grep -q '"contact":"138\*\*\*\*5678"' "$T/out" || fail "phone not masked"
+kefu 0 list --format jsonl --limit 0 --status all --customer 13812345678 --no-mask
+contains out '"contact":"13812345678"'
+kefu 0 list --format tsv --limit 2
+same "$(head -1 "$T/out" | cut -f1-3)" "$(printf 'id\treceived_at\tchannel')" "tsv header"
+kefu 0 list --format csv --limit 2
+same "$(head -1 "$T/out" | cut -d, -f1-3)" "id,received_at,channel" "csv header"
+kefu 0 list --customer nobody-at-all
+same "$(cat "$T/out")" "" "unknown customer lists nothing"
+
+# show: the whole inquiry, its customer and history.
+kefu 0 show 1
+contains out "#1"
+contains out "小鹿爱购物"
+contains out "Received  2026-10-29 20:13"
+contains out "imported  from $SAMPLES/inquiries.csv:2 (import #1)"
+kefu 0 show 2 --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; assert d["id"]==2 and len(d["thread"])>=2, d' "$T/out"
+kefu 1 show 9999
+contains err "kefu: error: no such inquiry (#9999)"
+
+# search: exactly the inquiries whose subject or body contains the query.
+for q in 退款 发货 快递 没收到 退 款; do
+    kefu 0 search "$q" --limit 0 --format tsv
+    got=$(tail -n +2 "$T/out" | cut -f1 | sort -n | tr '\n' ' ')
+    want=$(sql "select id from inquiry where (instr(lower(subject), lower('$q')) or instr(lower(body), lower('$q'))) order by id" | tr '\n' ' ')
+    same "$got" "$want" "search $q"
+done
+kefu 0 search 退款
+contains out "[退款]"
+# Latin words match whole and case-insensitively.
+kefu 0 search refund --format tsv --limit 0
+lower=$(cut -f1 "$T/out")
+kefu 0 search REFUND --format tsv --limit 0
+same "$(cut -f1 "$T/out")" "$lower" "search is case-insensitive"
+[ "$(echo "$lower" | wc -l)" -gt 1 ] || fail "no English match for refund"
+kefu 2 search "，。！"
+contains err "nothing to search for"
