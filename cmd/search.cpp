@@ -43,7 +43,8 @@ int run(Context& ctx, const SearchOptions& o) {
         if (hits.empty()) {
             ctx.note(fmt::format("nothing matches \"{}\"", text::one_line(query)));
         } else if (total > hits.size()) {
-            ctx.note(fmt::format("{} of {} matches shown, newest first (--limit 0 for all)", hits.size(), total));
+            ctx.note(fmt::format("{} of {} matches shown, newest first (--limit 0 for all)", hits.size(),
+                                 total > 1000 ? std::string("over 1000") : std::to_string(total)));
         }
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace kefu {
@@ -31,6 +32,22 @@ public:
 
 private:
     XXH3_state_t* m_state = XXH3_createState();
+};
+
+// Like Hasher, for short keys, without allocating: the fields are gathered in a buffer that is
+// kept between uses and hashed in one call. Same separator, same result as Hasher.
+class FieldHash {
+public:
+    FieldHash& add(std::string_view field) {
+        m_buf.append(field);
+        m_buf.push_back('\x1F');
+        return *this;
+    }
+    void reset() { m_buf.clear(); }
+    uint64_t digest() const { return XXH3_64bits(m_buf.data(), m_buf.size()); }
+
+private:
+    std::string m_buf;
 };
 
 }  // namespace kefu

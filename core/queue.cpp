@@ -190,9 +190,18 @@ QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& mo
     bool more = false;
     while (q.executeStep()) {
         double stored = q.getColumn(17).getDouble();
-        if (best.size() >= limit && limit != SIZE_MAX && stored + model.max_age < best.top().priority) {
-            more = true;
-            break;
+        if (best.size() >= limit && limit != SIZE_MAX) {
+            // No later row can beat the limit-th best: its total is at most stored + max_age,
+            // and on a tie with the same stored part it was received later (rows come in
+            // stored-priority, then received order), which ranks it lower.
+            const Inquiry& kth = best.top();
+            double reach = stored + model.max_age;
+            if (reach < kth.priority ||
+                (reach == kth.priority && stored == kth.priority_static &&
+                 q.getColumn(3).getInt64() >= kth.received_at)) {
+                more = true;
+                break;
+            }
         }
         Inquiry r = read_inquiry(q);
         if (!keep(r)) {
@@ -282,16 +291,20 @@ std::vector<int64_t> find_customers(Store& store, const std::string& who_raw) {
     return ids;
 }
 
+constexpr size_t k_count_cap = 1000;
+
 std::vector<SearchHit> search(Store& store, const std::string& query, size_t limit, size_t* total) {
     std::string match = fts::build_match_query(query);
     if (match.empty()) {
         throw usage_error("nothing to search for", fmt::format("\"{}\" has no letters, digits or CJK characters", query));
     }
     if (total != nullptr) {
+        // Counting every match of a common word would read them all: count up to a cap.
         SQLite::Statement c(store.db(),
-                            "SELECT count(*) FROM inquiry_fts f JOIN inquiry i ON i.id = f.rowid "
-                            "WHERE inquiry_fts MATCH ? AND i.flags & 2 = 0");
+                            "SELECT count(*) FROM (SELECT 1 FROM inquiry_fts WHERE inquiry_fts MATCH ? "
+                            "LIMIT ?)");
         c.bind(1, match);
+        c.bind(2, static_cast<int64_t>(k_count_cap + 1));
         c.executeStep();
         *total = static_cast<size_t>(c.getColumn(0).getInt64());
     }

@@ -61,7 +61,9 @@ struct SearchHit {
 };
 
 // Full-text search over subjects and bodies (see core/store/fts.h for what matches).
-// Newest first. Throws kefu::Error for a query with nothing searchable in it.
+// Newest first. `total` (if given) gets the number of matches, counted up to 1001 (so a
+// value above 1000 means "more than 1000"). Throws kefu::Error for a query with nothing
+// searchable in it.
 std::vector<SearchHit> search(Store& store, const std::string& query, size_t limit, size_t* total);
 
 // An event of an inquiry's history (also imports and replies, for `kefu log`).

@@ -2,20 +2,18 @@
 
 #include <fmt/format.h>
 
+#include "core/hash.h"
 #include "core/text.h"
 
 namespace kefu {
 namespace {
-constexpr size_t k_cache_limit = 50000;
+constexpr size_t k_cache_limit = 250000;
 
-std::string cache_key(IdentityKind kind, const std::string& channel, const std::string& value) {
-    std::string k;
-    k.reserve(channel.size() + value.size() + 3);
-    k += static_cast<char>('0' + static_cast<int>(kind));
-    k += channel;
-    k += '\x1F';
-    k += value;
-    return k;
+uint64_t cache_key(IdentityKind kind, const std::string& channel, const std::string& value) {
+    thread_local FieldHash h;
+    h.reset();
+    char k = static_cast<char>('0' + static_cast<int>(kind));
+    return h.add(std::string_view(&k, 1)).add(channel).add(value).digest();
 }
 }  // namespace
 
@@ -68,7 +66,7 @@ CustomerResolver::CustomerResolver(Store& store, TimePoint now)
 
 std::optional<int64_t> CustomerResolver::lookup(IdentityKind kind, const std::string& channel,
                                                 const std::string& value) {
-    std::string key = cache_key(kind, channel, value);
+    uint64_t key = cache_key(kind, channel, value);
     if (auto it = m_cache.find(key); it != m_cache.end()) {
         return it->second;
     }
@@ -82,7 +80,7 @@ std::optional<int64_t> CustomerResolver::lookup(IdentityKind kind, const std::st
         if (m_cache.size() >= k_cache_limit) {
             m_cache.clear();
         }
-        m_cache.emplace(std::move(key), *found);
+        m_cache.emplace(key, *found);
     }
     return found;
 }

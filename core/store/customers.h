@@ -50,7 +50,7 @@ private:
     SQLite::Statement m_find;
     SQLite::Statement m_insert_identity;
     SQLite::Statement m_insert_customer;
-    std::unordered_map<std::string, int64_t> m_cache;
+    std::unordered_map<uint64_t, int64_t> m_cache;  // XXH3 of (kind, channel, value) → customer
 };
 
 }  // namespace kefu

@@ -13,16 +13,20 @@ namespace {
 
 constexpr int64_t k_thread_window = 30 * 86400;  // same order / subject: same thread
 constexpr int64_t k_chat_window = 24 * 3600;     // chat rows of one buyer: one conversation
-constexpr size_t k_buyer_cache_limit = 50000;
+constexpr size_t k_buyer_cache_limit = 100000;
+constexpr size_t k_latest_cache_limit = 200000;
 
 }  // namespace
 
 uint64_t dedupe_key(const NewInquiry& in) {
-    Hasher h;
+    thread_local FieldHash h;
+    h.reset();
     if (!in.external_id.empty()) {
         h.add("x").add(in.channel).add(in.external_id);
     } else if (!in.message_id.empty()) {
+        // A mail is the same mail whatever its Date says: the key is the Message-ID alone.
         h.add("m").add(in.message_id);
+        return h.digest() & 0x7FFFFFFFFFFFFFFFULL;  // SQLite integers are signed
     } else {
         std::string who = normalize_email(in.buyer.email);
         if (who.empty()) {
@@ -33,8 +37,10 @@ uint64_t dedupe_key(const NewInquiry& in) {
         }
         h.add("h").add(who).add(std::to_string(in.received_at)).add(in.subject).add(in.body);
     }
-    uint64_t k = h.digest();
-    return k & 0x7FFFFFFFFFFFFFFFULL;  // SQLite integers are signed
+    // The minute of the record in the high bits: exports come roughly in time order, so new
+    // keys land near each other in the unique index instead of on random pages.
+    uint64_t minute = in.received_at > 0 ? static_cast<uint64_t>(in.received_at) / 60 : 0;
+    return ((minute & 0x7FFFFFFFULL) << 32) | (h.digest() & 0xFFFFFFFFULL);
 }
 
 namespace {
@@ -61,6 +67,18 @@ int64_t begin_import(Store& store, const std::string& source, const std::string&
     return id;
 }
 
+// A buyer's latest message on a channel, as far as threading needs it.
+struct Latest {
+    bool known = false;
+    int64_t id = 0;
+    int64_t thread_id = 0;
+    TimePoint received_at = 0;
+    std::string order_id;
+    Status status = Status::New;
+    bool is_head = false;
+    bool snooze_or_reply = false;
+};
+
 struct InquiryWriter::Impl {
     Store& store;
     int64_t import_id;
@@ -76,8 +94,8 @@ struct InquiryWriter::Impl {
     SQLite::Statement existing;
     SQLite::Statement fts;
     SQLite::Statement tag;
-    SQLite::Statement by_order;
-    SQLite::Statement by_chat;
+    SQLite::Statement latest_any;
+    SQLite::Statement latest_before;
     SQLite::Statement by_subject;
     SQLite::Statement head_of;
     SQLite::Statement unhead;
@@ -87,6 +105,9 @@ struct InquiryWriter::Impl {
     SQLite::Statement buyer;
     SQLite::Statement reply;
     std::unordered_map<int64_t, BuyerSignals> buyers;  // customer → signals (cached per run)
+    std::unordered_map<uint64_t, Latest> latest;        // (customer, channel) → latest message
+    Latest scratch;                                     // answer of latest_before
+    std::optional<Latest> head_hint;                    // the head of the found thread, if known
     std::unordered_set<uint64_t> seen;                  // dry run: keys met in this run
 
     Impl(Store& s, int64_t import, Classifier c, TimePoint t, size_t batch, bool dry)
@@ -109,13 +130,14 @@ struct InquiryWriter::Impl {
                    "FROM inquiry WHERE dedupe_key = ?"),
           fts(s.db(), "INSERT INTO inquiry_fts(rowid, subject, body) VALUES (?, ?, ?)"),
           tag(s.db(), "INSERT OR IGNORE INTO tag(inquiry_id, name, source) VALUES (?, ?, 0)"),
-          by_order(s.db(),
-                   "SELECT thread_id FROM inquiry WHERE order_id = ? AND customer_id = ? "
-                   "AND received_at BETWEEN ? AND ? AND status <> 4 ORDER BY received_at DESC LIMIT 1"),
-          by_chat(s.db(),
-                  "SELECT thread_id, order_id FROM inquiry WHERE customer_id = ? AND channel = ? "
-                  "AND received_at BETWEEN ? AND ? AND status <> 4 AND flags & 2 = 0 "
-                  "ORDER BY received_at DESC LIMIT 1"),
+          latest_any(s.db(),
+                     "SELECT id, thread_id, received_at, order_id, status, is_head, snooze_or_reply "
+                     "FROM inquiry WHERE customer_id = ? AND channel = ? AND flags & 2 = 0 "
+                     "ORDER BY received_at DESC, id DESC LIMIT 1"),
+          latest_before(s.db(),
+                        "SELECT id, thread_id, received_at, order_id, status, is_head, snooze_or_reply "
+                        "FROM inquiry WHERE customer_id = ? AND channel = ? AND received_at <= ? "
+                        "AND flags & 2 = 0 ORDER BY received_at DESC, id DESC LIMIT 1"),
           by_subject(s.db(),
                      "SELECT thread_id FROM inquiry WHERE customer_id = ? AND thread_subject = ? "
                      "AND received_at BETWEEN ? AND ? AND status <> 4 ORDER BY received_at DESC LIMIT 1"),
@@ -179,32 +201,103 @@ struct InquiryWriter::Impl {
             }
             return 0;
         }
-        if (!in.order_id.empty()) {
-            by_order.reset();
-            by_order.bind(1, in.order_id);
-            by_order.bind(2, customer);
-            by_order.bind(3, in.received_at - k_thread_window);
-            by_order.bind(4, in.received_at + k_thread_window);
-            if (by_order.executeStep()) {
-                return by_order.getColumn(0).getInt64();
-            }
-        }
         if (in.message_id.empty()) {
-            // Chat exports: a buyer's messages on one channel within a day are one
-            // conversation, unless they name different orders.
-            by_chat.reset();
-            by_chat.bind(1, customer);
-            by_chat.bind(2, in.channel);
-            by_chat.bind(3, in.received_at - k_chat_window);
-            by_chat.bind(4, in.received_at + k_chat_window);
-            if (by_chat.executeStep()) {
-                std::string other_order = by_chat.getColumn(1).getString();
-                if (in.order_id.empty() || other_order.empty() || other_order == in.order_id) {
-                    return by_chat.getColumn(0).getInt64();
+            // Exports of chats: a buyer's message joins the conversation of their previous
+            // message on the same channel when it came within a day of it (and does not name
+            // another order), or names the same order within 30 days.
+            const Latest* prev = previous_message(customer, in.channel, in.received_at);
+            if (prev == nullptr || prev->status == Status::Closed) {
+                return 0;
+            }
+            int64_t gap = in.received_at - prev->received_at;
+            bool same_order = !in.order_id.empty() && in.order_id == prev->order_id;
+            bool other_order = !in.order_id.empty() && !prev->order_id.empty() && !same_order;
+            if ((gap <= k_chat_window && !other_order) || (same_order && gap <= k_thread_window)) {
+                if (prev->is_head) {
+                    head_hint = *prev;
                 }
+                return prev->thread_id;
             }
         }
         return 0;
+    }
+
+    // The buyer's latest message on a channel received at or before `at` (nullptr: none).
+    // The latest message overall is cached per buyer and channel, so that an export in time
+    // order costs one query per buyer; a record older than the cached one asks the database.
+    const Latest* previous_message(int64_t customer, const std::string& channel, TimePoint at) {
+        uint64_t key = FieldHash().add(std::to_string(customer)).add(channel).digest();
+        auto it = latest.find(key);
+        if (it == latest.end()) {
+            if (latest.size() >= k_latest_cache_limit) {
+                latest.clear();
+            }
+            latest_any.reset();
+            latest_any.bind(1, customer);
+            latest_any.bind(2, channel);
+            Latest l;
+            if (latest_any.executeStep()) {
+                l = read_latest(latest_any);
+            }
+            it = latest.emplace(key, l).first;
+        }
+        if (!it->second.known) {
+            return nullptr;
+        }
+        if (it->second.received_at <= at) {
+            return &it->second;
+        }
+        latest_before.reset();
+        latest_before.bind(1, customer);
+        latest_before.bind(2, channel);
+        latest_before.bind(3, at);
+        if (!latest_before.executeStep()) {
+            return nullptr;
+        }
+        scratch = read_latest(latest_before);
+        return &scratch;
+    }
+
+    static Latest read_latest(SQLite::Statement& q) {
+        Latest l;
+        l.known = true;
+        l.id = q.getColumn(0).getInt64();
+        l.thread_id = q.getColumn(1).getInt64();
+        l.received_at = q.getColumn(2).getInt64();
+        l.order_id = q.getColumn(3).getString();
+        l.status = static_cast<Status>(q.getColumn(4).getInt());
+        l.is_head = q.getColumn(5).getInt() != 0;
+        l.snooze_or_reply = q.getColumn(6).getInt() != 0;
+        return l;
+    }
+
+    // Records what was just written as the buyer's latest message when it is.
+    void remember(int64_t customer, const NewInquiry& in, int64_t id, int64_t thread, Status status,
+                  bool head) {
+        if (customer == 0 || !in.message_id.empty()) {
+            return;
+        }
+        uint64_t key = FieldHash().add(std::to_string(customer)).add(in.channel).digest();
+        auto it = latest.find(key);
+        if (it != latest.end() && it->second.known && it->second.received_at > in.received_at) {
+            return;
+        }
+        Latest l;
+        l.known = true;
+        l.id = id;
+        l.thread_id = thread;
+        l.received_at = in.received_at;
+        l.order_id = in.order_id;
+        l.status = status;
+        l.is_head = head;
+        if (it == latest.end()) {
+            if (latest.size() >= k_latest_cache_limit) {
+                latest.clear();
+            }
+            latest.emplace(key, std::move(l));
+        } else {
+            it->second = std::move(l);
+        }
     }
 
     BuyerSignals& signals_of(int64_t customer) {
@@ -296,45 +389,54 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
 
     int64_t customer = w.resolver.resolve(in.buyer);
     int64_t id = w.next_id;
+    w.head_hint.reset();
     int64_t thread = w.find_thread(in, customer);
     Status status = Status::New;
-    bool head = true;
+    bool is_head = true;
     int thread_messages = 1;
     if (thread != 0) {
-        w.head_of.reset();
-        w.head_of.bind(1, thread);
-        if (w.head_of.executeStep()) {
-            int64_t head_id = w.head_of.getColumn(0).getInt64();
-            auto head_status = static_cast<Status>(w.head_of.getColumn(1).getInt());
-            TimePoint head_at = w.head_of.getColumn(2).getInt64();
+        std::optional<Latest> head = w.head_hint;
+        if (!head) {
+            w.head_of.reset();
+            w.head_of.bind(1, thread);
+            if (w.head_of.executeStep()) {
+                head = Latest{};
+                head->known = true;
+                head->id = w.head_of.getColumn(0).getInt64();
+                head->status = static_cast<Status>(w.head_of.getColumn(1).getInt());
+                head->received_at = w.head_of.getColumn(2).getInt64();
+                head->snooze_or_reply = w.head_of.getColumn(4).getInt() != 0;
+            }
+        }
+        if (head) {
             thread_messages = 2;
             if (in.from_seller) {
-                head = false;
-                status = head_status;
-            } else if (head_at <= in.received_at) {
+                is_head = false;
+                status = head->status;
+            } else if (head->received_at <= in.received_at) {
                 w.unhead.reset();
-                w.unhead.bind(1, head_id);
+                w.unhead.bind(1, head->id);
                 w.unhead.exec();
                 // A buyer writing again reopens a thread that waits for them or was resolved.
-                status = head_status == Status::New ? Status::New : Status::Open;
-                if (head_status != status || w.head_of.getColumn(4).getInt() != 0) {
+                status = head->status == Status::New ? Status::New : Status::Open;
+                if (head->status != status || head->snooze_or_reply) {
                     w.set_thread_status.reset();
                     w.set_thread_status.bind(1, static_cast<int>(status));
                     w.set_thread_status.bind(2, w.now);
                     w.set_thread_status.bind(3, thread);
                     w.set_thread_status.exec();
-                    if (head_status == Status::Waiting || head_status == Status::Resolved) {
-                        w.log(head_id, customer, "status",
+                    if (head->status == Status::Waiting || head->status == Status::Resolved) {
+                        w.log(head->id, customer, "status",
                               fmt::format("{} → open: the buyer wrote again ({})",
-                                          to_string(head_status), in.source));
+                                          to_string(head->status), in.source));
                     }
-                    if (w.head_of.getColumn(4).getInt() != 0) {
-                        w.log(head_id, customer, "snooze", "snooze ended: the buyer wrote again");
+                    if (head->snooze_or_reply) {
+                        w.log(head->id, customer, "snooze", "snooze ended: the buyer wrote again");
                     }
                 }
             } else {
-                head = false;  // an older message imported late: not the thread's latest
-                status = head_status;
+                is_head = false;  // an older message imported late: not the thread's latest
+                status = head->status;
             }
         } else {
             thread = 0;
@@ -344,7 +446,7 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
         thread = id;
     }
     if (in.from_seller) {
-        head = thread == id ? false : head;
+        is_head = thread == id ? false : is_head;
     }
 
     BuyerSignals signals;
@@ -388,14 +490,14 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
     s.bind(10, order_id);
     s.bind(11, in.product);
     s.bind(12, static_cast<int>(goods));
-    s.bind(13, in.subject);
+    s.bindNoCopy(13, in.subject);
     s.bind(14, in.subject_normalized);
-    s.bind(15, in.body);
-    s.bind(16, in.body_full);
+    s.bindNoCopy(15, in.body);
+    s.bindNoCopy(16, in.body_full);
     s.bind(17, in.mail_to);
     s.bind(18, in.attachments_json);
     s.bind(19, thread);
-    s.bind(20, head ? 1 : 0);
+    s.bind(20, is_head ? 1 : 0);
     s.bind(21, static_cast<int>(status));
     s.bind(22, static_cast<int>(cls.category));
     s.bind(23, cls.static_score);
@@ -408,8 +510,8 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
 
     w.fts.reset();
     w.fts.bind(1, id);
-    w.fts.bind(2, in.subject);
-    w.fts.bind(3, in.body);
+    w.fts.bindNoCopy(2, in.subject);
+    w.fts.bindNoCopy(3, in.body);
     w.fts.exec();
     for (const auto& t : cls.tags) {
         w.tag.reset();
@@ -430,7 +532,8 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
         outcome = WriteOutcome::SellerReply;
     } else {
         ++m_new;
-        if (customer != 0 && head && thread == id) {
+        w.remember(customer, in, id, thread, status, is_head);
+        if (customer != 0 && is_head && thread == id) {
             ++w.signals_of(customer).open_from_customer;
         }
     }

@@ -94,8 +94,10 @@ private:
     uint64_t m_new = 0, m_duplicate = 0, m_rejected = 0, m_flagged = 0, m_replies = 0;
 };
 
-// The dedupe key of a record (XXH3 of what identifies it): external id per channel, else
-// Message-ID, else customer + time + text.
+// The dedupe key of a record: a Message-ID's XXH3; otherwise the record's minute in the high
+// 32 bits and the XXH3 of what identifies it (external id per channel, else customer + time +
+// text) in the low 32. Keys that collide are told apart by comparing the records, and the later
+// one takes the next free key. Persistent: never change how a key is made.
 uint64_t dedupe_key(const NewInquiry& in);
 
 // Starts an import row; returns its id (0 with dry_run).

@@ -57,7 +57,7 @@ CREATE TABLE inquiry (
     import_id        INTEGER REFERENCES import(id) ON DELETE SET NULL,
     source           TEXT NOT NULL,            -- "file.csv:17", "mbox:offset" or Message-ID
     external_id      TEXT NOT NULL DEFAULT '', -- id column of the export, or Message-ID
-    dedupe_key       INTEGER NOT NULL UNIQUE,  -- XXH3 of the identity of the record
+    dedupe_key       INTEGER NOT NULL UNIQUE,  -- identity of the record (see inquiry_writer.h)
     received_at      INTEGER NOT NULL,
     channel          TEXT NOT NULL DEFAULT '',
     customer_id      INTEGER REFERENCES customer(id) ON DELETE CASCADE,
@@ -86,11 +86,11 @@ CREATE TABLE inquiry (
     updated_at       INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX inquiry_received ON inquiry(received_at);
-CREATE INDEX inquiry_customer ON inquiry(customer_id, received_at);
+CREATE INDEX inquiry_customer ON inquiry(customer_id, channel, received_at);
 CREATE INDEX inquiry_thread ON inquiry(thread_id, received_at);
-CREATE INDEX inquiry_order ON inquiry(order_id) WHERE order_id <> '';
 -- The queue: active threads (new, open, waiting) in priority order, read until enough.
-CREATE INDEX inquiry_queue ON inquiry(priority_static DESC) WHERE is_head = 1 AND status < 3;
+CREATE INDEX inquiry_queue ON inquiry(priority_static DESC, received_at)
+    WHERE is_head = 1 AND status < 3;
 
 -- Tags of an inquiry. source: 0 set by a rule (recomputed by retag), 1 added by hand,
 -- 2 removed by hand (keeps a rule from adding it back).

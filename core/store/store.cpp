@@ -158,6 +158,7 @@ void Store::configure() {
     }
     m_db->exec("PRAGMA synchronous = NORMAL");
     m_db->exec("PRAGMA temp_store = MEMORY");
+    m_db->exec("PRAGMA cache_size = -32768");  // 32 MiB: the import's indexes stay in memory
 }
 
 int Store::schema_version() const { return m_db->execAndGet("PRAGMA user_version").getInt(); }

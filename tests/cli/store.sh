@@ -2,9 +2,8 @@
 . "$(dirname "$0")/lib/common.sh"
 
 kefu 0 init
-expect_out <<OUT
-kefu database ready: $KEFU_DB (schema version 1)
-OUT
+contains out "kefu database ready: $KEFU_DB (schema version "
+same "$(sql 'pragma user_version')" "$(sed -n 's/.*schema version \([0-9]*\))$/\1/p' "$T/out")" "schema version"
 same "$(stat -c %a "$KEFU_DB")" 600 "database mode"
 same "$(stat -c %a "$(dirname "$KEFU_DB")")" 700 "database folder mode"
 kefu 0 init
