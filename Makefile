@@ -20,7 +20,7 @@ PKGS       := cmake g++ make pkg-config libcli11-dev libsqlitecpp-dev libsqlite3
               libutf8proc-dev libre2-dev libopencc-dev libopencc-data libgumbo-dev \
               libgmime-3.0-dev libxxhash-dev
 TEST_PKGS  := python3
-BENCH_PKGS := notmuch sqlite3 python3
+BENCH_PKGS := notmuch sqlite3 python3 time
 FUZZ_PKGS  := clang-14 libclang-rt-14-dev
 
 KEFU := $(BUILD)/kefu
