@@ -43,11 +43,19 @@ Classification to_classification(const triage::Result& r) {
 
 Classifier make_classifier(Context& ctx, const std::string& rules_path) {
     auto engine = load_engine(ctx, rules_path);
-    return [engine](const NewInquiry& in, const BuyerSignals& s) {
-        triage::Result r = engine->classify({in.subject, in.body, in.goods_kind},
-                                            {s.vip, s.open_from_customer, s.thread_messages});
-        return to_classification(r);
+    Classifier c;
+    c.text = [engine](const NewInquiry& in) {
+        auto r = std::make_shared<triage::Result>(engine->classify({in.subject, in.body, in.goods_kind}));
+        Classification cls = to_classification(*r);
+        cls.detail = r;
+        return cls;
     };
+    c.signals = [engine](Classification& cls, const BuyerSignals& s) {
+        auto* r = static_cast<triage::Result*>(cls.detail.get());
+        engine->apply_signals(*r, {s.vip, s.open_from_customer, s.thread_messages});
+        cls.static_score = r->static_score;
+    };
+    return c;
 }
 
 PriorityModel priority_model(Context& ctx) {

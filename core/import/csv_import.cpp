@@ -3,12 +3,15 @@
 
 #include <xxhash.h>
 
+#include <atomic>
+
 #include <fmt/format.h>
 
 #include "core/csv/reader.h"
 #include "core/encoding.h"
 #include "core/error.h"
 #include "core/import/import.h"
+#include "core/import/pipeline.h"
 #include "core/import/rejects.h"
 #include "core/text.h"
 
@@ -29,10 +32,10 @@ public:
     size_t read(char* buf, size_t capacity) override {
         size_t n = m_inner.read(buf, capacity);
         XXH3_128bits_update(m_state, buf, n);
-        m_bytes += n;
+        m_bytes.fetch_add(n, std::memory_order_relaxed);
         return n;
     }
-    uint64_t bytes() const { return m_bytes; }
+    uint64_t bytes() const { return m_bytes.load(std::memory_order_relaxed); }
     std::string hash_hex() const {
         XXH128_hash_t h = XXH3_128bits_digest(m_state);
         return fmt::format("{:016x}{:016x}", h.high64, h.low64);
@@ -41,7 +44,7 @@ public:
 private:
     csv::Source& m_inner;
     XXH3_state_t* m_state = XXH3_createState();
-    uint64_t m_bytes = 0;
+    std::atomic<uint64_t> m_bytes{0};
 };
 
 bool is_blank(const csv::Record& r) {
@@ -337,54 +340,98 @@ Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total
         writer.count_rejected();
     };
 
-    std::vector<std::string> decoded;
-    NewInquiry in;
-    uint64_t records = 0;
-    while (reader.next(rec)) {
-        if (progress && ++records % k_progress_every == 0) {
-            progress({counted.bytes(), total_bytes, records});
-        }
-        if (is_blank(rec) && rec.error.empty()) {
-            ++sum.n_skipped;
-            continue;
-        }
-        if (!rec.error.empty()) {
-            reject(rec, rec.error);
-            continue;
-        }
-        if (rec.fields.size() < headers.size()) {
-            reject(rec, fmt::format("{} field(s), but the header has {}", rec.fields.size(), headers.size()));
-            continue;
-        }
-        bool extra = false;
-        for (size_t i = headers.size(); i < rec.fields.size(); ++i) {
-            extra = extra || !text::trim(rec.fields[i]).empty();
-        }
-        if (extra) {
-            reject(rec, fmt::format("{} fields, but the header has {}", rec.fields.size(), headers.size()));
-            continue;
-        }
-        decoded.resize(headers.size());
+    // Reading, decoding, triage of the text and full-text tokens run on a second thread;
+    // this one writes.
+    struct Work {
+        enum class Kind { Row, Reject, Blank } kind = Kind::Row;
+        NewInquiry in;
+        PreparedRecord prepared;
+        csv::Record rec;
         std::string why;
-        for (size_t i = 0; i < headers.size() && why.empty(); ++i) {
-            decoded[i].clear();
-            size_t bad = 0;
-            if (!decoder.decode(rec.fields[i], decoded[i], &bad)) {
-                why = fmt::format("column \"{}\" is not valid {} text (byte {} of the field)",
-                                  text::one_line(headers[i]), decoder.name(), bad + 1);
+        uint64_t bytes = 0;
+    };
+    using Batch = std::vector<Work>;
+    constexpr size_t k_batch = 256;
+    uint64_t records = 0;
+    run_pipeline<Batch>(
+        [&](const std::function<bool(Batch&&)>& emit) {
+            std::vector<std::string> decoded;
+            Batch batch;
+            batch.reserve(k_batch);
+            csv::Record r;
+            while (reader.next(r)) {
+                Work& w = batch.emplace_back();
+                w.bytes = counted.bytes();
+                if (is_blank(r) && r.error.empty()) {
+                    w.kind = Work::Kind::Blank;
+                } else if (!r.error.empty()) {
+                    w.why = r.error;
+                } else if (r.fields.size() < headers.size()) {
+                    w.why = fmt::format("{} field(s), but the header has {}", r.fields.size(), headers.size());
+                } else {
+                    bool extra = false;
+                    for (size_t i = headers.size(); i < r.fields.size(); ++i) {
+                        extra = extra || !text::trim(r.fields[i]).empty();
+                    }
+                    if (extra) {
+                        w.why = fmt::format("{} fields, but the header has {}", r.fields.size(), headers.size());
+                    }
+                }
+                if (w.kind == Work::Kind::Row && w.why.empty()) {
+                    decoded.resize(headers.size());
+                    for (size_t i = 0; i < headers.size() && w.why.empty(); ++i) {
+                        decoded[i].clear();
+                        size_t bad = 0;
+                        if (!decoder.decode(r.fields[i], decoded[i], &bad)) {
+                            w.why = fmt::format("column \"{}\" is not valid {} text (byte {} of the field)",
+                                                text::one_line(headers[i]), decoder.name(), bad + 1);
+                        }
+                    }
+                    if (w.why.empty()) {
+                        if (auto problem = builder.build(decoded, r.line, w.in)) {
+                            w.why = *problem;
+                        }
+                    }
+                    if (w.why.empty()) {
+                        prepare_record(w.in, classifier, w.prepared);
+                    }
+                }
+                if (!w.why.empty()) {
+                    w.kind = Work::Kind::Reject;
+                    w.rec = std::move(r);
+                }
+                if (batch.size() == k_batch) {
+                    if (!emit(std::move(batch))) {
+                        return;
+                    }
+                    batch = Batch();
+                    batch.reserve(k_batch);
+                }
             }
-        }
-        if (why.empty()) {
-            if (auto problem = builder.build(decoded, rec.line, in)) {
-                why = *problem;
+            if (!batch.empty()) {
+                emit(std::move(batch));
             }
-        }
-        if (!why.empty()) {
-            reject(rec, why);
-            continue;
-        }
-        writer.add(in);
-    }
+        },
+        [&](Batch& batch) {
+            for (Work& w : batch) {
+                if (progress && ++records % k_progress_every == 0) {
+                    progress({w.bytes, total_bytes, records});
+                } else if (!progress) {
+                    ++records;
+                }
+                switch (w.kind) {
+                    case Work::Kind::Blank:
+                        ++sum.n_skipped;
+                        break;
+                    case Work::Kind::Reject:
+                        reject(w.rec, w.why);
+                        break;
+                    case Work::Kind::Row:
+                        writer.add(w.in, &w.prepared);
+                        break;
+                }
+            }
+        });
     if (transcoder && transcoder->replacements() > 0) {
         sum.notes.push_back(fmt::format("{} byte sequence(s) were not valid {} and became U+FFFD",
                                         transcoder->replacements(), enc_name));

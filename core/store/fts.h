@@ -7,6 +7,7 @@
 // CJK characters is an FTS5 phrase of consecutive bigrams, while one character is found as a
 // prefix. The index and build_match_query() must change together.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,23 @@ struct Token {
 // has no trailing single character: the text may continue that run in a document, where the
 // single character is not there.
 std::vector<Token> tokenize(std::string_view text, bool query_mode = false);
+
+// The document-mode tokens of a text, computed ahead of inserting it (on another thread).
+struct Pretokenized {
+    std::string text;  // the text they were made from
+    std::string blob;  // the tokens' bytes, one after another
+    struct Span {
+        uint32_t offset, length, begin, end;
+    };
+    std::vector<Span> tokens;
+    const Pretokenized* next = nullptr;  // another text of the same insert
+};
+void pretokenize(std::string_view text, Pretokenized& out);
+
+// Makes the tokenizer of this thread take tokens from `p` (a chain) for a text equal to one
+// of theirs, instead of tokenizing it again; nullptr to stop. The caller keeps `p` alive until
+// the insert is done.
+void use_pretokenized(const Pretokenized* p);
 
 // Turns what a user typed into an FTS5 MATCH expression: every white-space separated term must
 // occur (AND), each as the phrase of its tokens. Quotes are not needed and are taken as text.

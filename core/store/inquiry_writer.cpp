@@ -357,7 +357,18 @@ InquiryWriter::InquiryWriter(Store& store, int64_t import_id, Classifier classif
 
 InquiryWriter::~InquiryWriter() = default;
 
-WriteOutcome InquiryWriter::add(const NewInquiry& in) {
+void prepare_record(const NewInquiry& in, const Classifier& classifier, PreparedRecord& out) {
+    out.classification.reset();
+    if (classifier && !in.from_seller) {
+        out.classification = classifier.text(in);
+    }
+    fts::pretokenize(in.subject, out.subject_tokens);
+    fts::pretokenize(in.body, out.body_tokens);
+    out.subject_tokens.next = &out.body_tokens;
+    out.tokenized = true;
+}
+
+WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) {
     Impl& w = *m;
     uint64_t key = dedupe_key(in);
     if (!w.dry_run) {
@@ -456,7 +467,14 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
     signals.thread_messages = thread_messages;
     Classification cls;
     if (w.classifier && !in.from_seller) {
-        cls = w.classifier(in, signals);
+        if (prepared != nullptr && prepared->classification) {
+            cls = std::move(*prepared->classification);
+        } else {
+            cls = w.classifier.text(in);
+        }
+        if (w.classifier.signals) {
+            w.classifier.signals(cls, signals);
+        }
     }
     std::string order_id = in.order_id;
     if (order_id.empty()) {
@@ -512,7 +530,17 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in) {
     w.fts.bind(1, id);
     w.fts.bindNoCopy(2, in.subject);
     w.fts.bindNoCopy(3, in.body);
-    w.fts.exec();
+    if (prepared != nullptr && prepared->tokenized) {
+        prepared->subject_tokens.next = &prepared->body_tokens;
+        fts::use_pretokenized(&prepared->subject_tokens);
+    }
+    try {
+        w.fts.exec();
+    } catch (...) {
+        fts::use_pretokenized(nullptr);
+        throw;
+    }
+    fts::use_pretokenized(nullptr);
     for (const auto& t : cls.tags) {
         w.tag.reset();
         w.tag.bind(1, id);

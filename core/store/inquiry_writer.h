@@ -15,6 +15,7 @@
 
 #include "core/model.h"
 #include "core/store/customers.h"
+#include "core/store/fts.h"
 #include "core/store/store.h"
 
 namespace kefu {
@@ -52,6 +53,7 @@ struct Classification {
     GoodsKind goods_kind = GoodsKind::Unknown;
     std::map<std::string, std::string> captures;  // order_id, tracking, … from rules
     std::string triage_json;                      // for explain; may be empty
+    std::shared_ptr<void> detail;                 // the classifier's own record, for `signals`
 };
 
 // Signals about the buyer that triage weighs, known only to the store.
@@ -61,7 +63,24 @@ struct BuyerSignals {
     int thread_messages = 1;     // messages in this thread, this one included
 };
 
-using Classifier = std::function<Classification(const NewInquiry&, const BuyerSignals&)>;
+// Triage in two steps: `text` looks only at the record (it must be safe to call from another
+// thread, where an import prepares records); `signals` then adds what depends on the store.
+struct Classifier {
+    std::function<Classification(const NewInquiry&)> text;
+    std::function<void(Classification&, const BuyerSignals&)> signals;
+    explicit operator bool() const { return static_cast<bool>(text); }
+};
+
+// Work done on a record before it reaches the writer (possibly on another thread).
+struct PreparedRecord {
+    std::optional<Classification> classification;  // Classifier::text's answer
+    fts::Pretokenized subject_tokens;              // the full-text tokens of subject and body
+    fts::Pretokenized body_tokens;
+    bool tokenized = false;
+};
+
+// Fills `out` for `in` (classification when a classifier is given, full-text tokens).
+void prepare_record(const NewInquiry& in, const Classifier& classifier, PreparedRecord& out);
 
 enum class WriteOutcome { New, Duplicate, SellerReply };
 
@@ -73,7 +92,8 @@ public:
                   size_t batch_size, bool dry_run = false);
     ~InquiryWriter();
 
-    WriteOutcome add(const NewInquiry& in);
+    // Writes one record. `prepared`, when given, holds work already done for it.
+    WriteOutcome add(const NewInquiry& in, PreparedRecord* prepared = nullptr);
 
     // Counts of this run, as also kept in the import row.
     uint64_t n_new() const { return m_new; }

@@ -57,6 +57,99 @@ void append_reason(std::string& out, const Fired& fired, double amount) {
 
 }  // namespace
 
+namespace {
+
+// Appends one term the way classify() does: raw clamped to [0, cap] for built-in terms, left
+// out when raw or coefficient is 0 (unless `always`), contribution added to the total.
+template <typename Detail>
+void append_term(const Engine::Impl& m, Result& result, uint32_t t, double raw, Detail&& make_detail,
+                 bool always = false) {
+    double cap = m.caps[t];
+    bool capped = cap >= 0 && raw > cap;
+    if (capped) {
+        raw = cap;
+    } else if (cap >= 0 && raw < 0) {
+        raw = 0;
+    }
+    if (!always && (raw == 0 || m.coefficients[t] == 0)) {
+        return;
+    }
+    Term& term = result.terms.emplace_back();
+    term.name = m.term_names[t];
+    term.raw = raw;
+    term.coefficient = m.coefficients[t];
+    term.contribution = raw * m.coefficients[t];
+    term.detail = make_detail();
+    if (capped) {
+        term.detail += " (capped at ";
+        append_number(term.detail, cap);
+        term.detail += ")";
+    }
+    result.static_score += term.contribution;
+}
+
+// The terms that depend on the signals, in their place after the tone terms.
+void add_signal_terms(const Engine::Impl& m, Result& result, const Signals& signals) {
+    append_term(m, result, m.vip, signals.vip ? 1 : 0, [] { return std::string("the customer is a VIP"); });
+    int others = std::max(signals.open_from_customer, 0);
+    int earlier = std::max(signals.thread_messages - 1, 0);
+    append_term(m, result, m.repeat, others + earlier, [&] {
+        return std::to_string(others) + " other open inquiries of the customer, " +
+               std::to_string(earlier) + " earlier messages in the thread";
+    });
+    bool repeated = signals.open_from_customer >= 2 || signals.thread_messages >= 3;
+    append_term(m, result, m.difficulty,
+                static_cast<double>(result.also.size() + (result.long_message ? 1 : 0) + (repeated ? 1 : 0)),
+                [&] {
+                    std::string d;
+                    for (Category c : result.also) {
+                        d += d.empty() ? "also " : ", ";
+                        d += to_string(c);
+                    }
+                    if (result.long_message) {
+                        d += d.empty() ? "" : "; ";
+                        d += "long message (" + std::to_string(result.body_bytes) + " bytes)";
+                    }
+                    if (repeated) {
+                        d += d.empty() ? "repeated contact" : "; repeated contact";
+                    }
+                    return d;
+                });
+}
+
+}  // namespace
+
+void Engine::apply_signals(Result& result, const Signals& signals) const {
+    const Impl& m = *m_impl;
+    // Terms before the signal terms (category and tone) stay first, those after stay last.
+    std::vector<Term> after;
+    std::vector<Term> before;
+    bool seen_signal_place = false;
+    for (Term& t : result.terms) {
+        bool signal = t.name == m.term_names[m.vip] || t.name == m.term_names[m.repeat] ||
+                      t.name == m.term_names[m.difficulty];
+        if (signal) {
+            seen_signal_place = true;
+            continue;
+        }
+        bool tone_or_category = t.name.starts_with("category_") || t.name == m.term_names[m.anger] ||
+                                t.name == m.term_names[m.negative] ||
+                                t.name == m.term_names[m.shouting] || t.name == m.term_names[m.urgency];
+        (tone_or_category && !seen_signal_place ? before : after).push_back(std::move(t));
+    }
+    result.terms = std::move(before);
+    result.static_score = 0;
+    for (const Term& t : result.terms) {
+        result.static_score += t.contribution;
+    }
+    add_signal_terms(m, result, signals);
+    for (Term& t : after) {
+        result.static_score += t.contribution;
+        result.terms.push_back(std::move(t));
+    }
+    result.level = level(result.static_score);
+}
+
 Result Engine::classify(const Input& input, const Signals& signals) const {
     const Impl& m = *m_impl;
     Scratch& s = scratch();
@@ -250,29 +343,7 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
         });
     };
     auto add_term = [&](uint32_t t, double raw, auto&& make_detail, bool always = false) {
-        // Built-in terms stay within [0, cap]; a term of a user's rules is taken as it is.
-        double cap = m.caps[t];
-        bool capped = cap >= 0 && raw > cap;
-        if (capped) {
-            raw = cap;
-        } else if (cap >= 0 && raw < 0) {
-            raw = 0;
-        }
-        if (!always && (raw == 0 || m.coefficients[t] == 0)) {
-            return;
-        }
-        Term& term = result.terms.emplace_back();
-        term.name = m.term_names[t];
-        term.raw = raw;
-        term.coefficient = m.coefficients[t];
-        term.contribution = raw * m.coefficients[t];
-        term.detail = make_detail();
-        if (capped) {
-            term.detail += " (capped at ";
-            append_number(term.detail, cap);
-            term.detail += ")";
-        }
-        result.static_score += term.contribution;
+        append_term(m, result, t, raw, make_detail, always);
     };
 
     add_term(
@@ -297,40 +368,14 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
             return d;
         });
     }
-    add_term(m.vip, signals.vip ? 1 : 0, [] { return std::string("the customer is a VIP"); });
-    int others = std::max(signals.open_from_customer, 0);
-    int earlier = std::max(signals.thread_messages - 1, 0);
-    add_term(m.repeat, others + earlier, [&] {
-        return std::to_string(others) + " other open inquiries of the customer, " +
-               std::to_string(earlier) + " earlier messages in the thread";
-    });
-    size_t extra_categories = 0;
     for (Category c : k_precedence) {
-        extra_categories += c != best && c != Category::Other &&
-                            votes[static_cast<size_t>(c)] >= 1.0;
+        if (c != best && c != Category::Other && votes[static_cast<size_t>(c)] >= 1.0) {
+            result.also.push_back(c);
+        }
     }
-    bool long_message = body.size() >= k_long_message;
-    bool repeated = signals.open_from_customer >= 2 || signals.thread_messages >= 3;
-    add_term(m.difficulty,
-             static_cast<double>(extra_categories + (long_message ? 1 : 0) + (repeated ? 1 : 0)),
-             [&] {
-                 std::string d;
-                 for (Category c : k_precedence) {
-                     if (c != best && c != Category::Other &&
-                         votes[static_cast<size_t>(c)] >= 1.0) {
-                         d += d.empty() ? "also " : ", ";
-                         d += to_string(c);
-                     }
-                 }
-                 if (long_message) {
-                     d += d.empty() ? "" : "; ";
-                     d += "long message (" + std::to_string(body.size()) + " bytes)";
-                 }
-                 if (repeated) {
-                     d += d.empty() ? "repeated contact" : "; repeated contact";
-                 }
-                 return d;
-             });
+    result.long_message = body.size() >= k_long_message;
+    result.body_bytes = body.size();
+    add_signal_terms(m, result, signals);
     add_term(m.goods_virtual, result.goods_kind == GoodsKind::Virtual ? 1 : 0,
              [] { return std::string("virtual goods"); });
     add_term(m.goods_physical, result.goods_kind == GoodsKind::Physical ? 1 : 0,

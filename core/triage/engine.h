@@ -75,6 +75,11 @@ struct Result {
     // exactly.
     double static_score = 0;
     std::string level;  // level of static_score alone; the SLA of the age term follows it
+
+    // What the text said that the signal terms also depend on (for apply_signals).
+    std::vector<Category> also;  // other categories voted for with 1 or more
+    bool long_message = false;
+    size_t body_bytes = 0;
 };
 
 // A user's rules file: its path (for messages) and its text.
@@ -100,6 +105,12 @@ public:
 
     Result classify(const Input& input, const Signals& signals = {}) const;
 
+    // Turns the result of classify(input, {}) into exactly the result of
+    // classify(input, signals): the terms that depend on the signals (vip, repeat, difficulty)
+    // are put in, the total and level made again. Lets an import classify the text on one
+    // thread and add what only the store knows on another.
+    void apply_signals(Result& result, const Signals& signals) const;
+
     // The age term of an inquiry still waiting for its first response, received at
     // `received`, at time `now`; `level` (the stored static level) chooses the SLA from
     // [sla.first_response_by_level], else [sla] first_response. Raw value: see age_raw().
@@ -118,8 +129,9 @@ public:
     // Every coefficient in effect, built-in terms first, then terms fed by rules.
     std::vector<std::pair<std::string, double>> coefficients() const;
 
+    struct Impl;  // opaque: defined in engine_impl.h for the engine's own files
+
 private:
-    struct Impl;
     explicit Engine(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

@@ -1,0 +1,98 @@
+#pragma once
+// Two-thread imports: one thread reads and prepares records (parsing, decoding, triage of the
+// text, full-text tokens), the other writes them to the store (the only thread that touches
+// SQLite). Work moves in batches through a bounded queue, so memory stays flat however long
+// the input is. An exception on either side stops both, and the reader's is rethrown.
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace kefu::import {
+
+template <typename T>
+class BoundedQueue {
+public:
+    explicit BoundedQueue(size_t capacity) : m_capacity(capacity) {}
+
+    // Blocks while full; false when the queue was closed (the consumer gave up).
+    bool push(T item) {
+        std::unique_lock lock(m_mutex);
+        m_not_full.wait(lock, [&] { return m_items.size() < m_capacity || m_closed; });
+        if (m_closed) {
+            return false;
+        }
+        m_items.push_back(std::move(item));
+        m_not_empty.notify_one();
+        return true;
+    }
+
+    // Blocks while empty; nullopt once closed and drained.
+    std::optional<T> pop() {
+        std::unique_lock lock(m_mutex);
+        m_not_empty.wait(lock, [&] { return !m_items.empty() || m_closed; });
+        if (m_items.empty()) {
+            return std::nullopt;
+        }
+        T item = std::move(m_items.front());
+        m_items.pop_front();
+        m_not_full.notify_one();
+        return item;
+    }
+
+    void close() {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_not_empty.notify_all();
+        m_not_full.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_not_empty;
+    std::condition_variable m_not_full;
+    std::deque<T> m_items;
+    size_t m_capacity;
+    bool m_closed = false;
+};
+
+// Runs `produce(emit)` on a second thread, where emit(batch) hands a batch over (false: stop
+// producing), and `consume(batch)` on this one for every batch, in order. Returns when both
+// are done; rethrows the first exception of either.
+template <typename Batch>
+void run_pipeline(const std::function<void(const std::function<bool(Batch&&)>&)>& produce,
+                  const std::function<void(Batch&)>& consume, size_t capacity = 8) {
+    BoundedQueue<Batch> queue(capacity);
+    std::exception_ptr producer_error;
+    std::thread producer([&] {
+        try {
+            produce([&](Batch&& b) { return queue.push(std::move(b)); });
+        } catch (...) {
+            producer_error = std::current_exception();
+        }
+        queue.close();
+    });
+    std::exception_ptr consumer_error;
+    try {
+        while (auto batch = queue.pop()) {
+            consume(*batch);
+        }
+    } catch (...) {
+        consumer_error = std::current_exception();
+        queue.close();
+    }
+    producer.join();
+    if (consumer_error) {
+        std::rethrow_exception(consumer_error);
+    }
+    if (producer_error) {
+        std::rethrow_exception(producer_error);
+    }
+}
+
+}  // namespace kefu::import
