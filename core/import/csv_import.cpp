@@ -217,7 +217,7 @@ char delimiter_by_header(std::string_view sample, const std::string& enc, const 
 
 }  // namespace
 
-Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total_bytes,
+Summary import_csv(Store& store, csv::Source& file, const std::string& name, uint64_t total_bytes,
                    const Options& options, const Classifier& classifier, TimePoint now,
                    const ProgressFn& progress) {
     Summary sum;
@@ -238,7 +238,6 @@ Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total
         zone = *z;
     }
 
-    csv::FdSource file(fd, name);
     CountingSource counted(file);
     std::string sample(k_sample_bytes, '\0');
     size_t got = 0;

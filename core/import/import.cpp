@@ -95,27 +95,42 @@ Summary import_path(Store& store, const std::string& path, const Options& option
         }
     }
     std::string kind = options.type;
-    if (kind.empty()) {
-        if (is_dir || path == "-") {
-            kind = is_dir ? "maildir" : "";
-        } else {
-            // Peek at the start without consuming it: files can be read again from 0.
-            char buf[4096];
-            ssize_t n = ::pread(fd.fd, buf, sizeof buf, 0);
-            kind = detect_kind(path, std::string_view(buf, n > 0 ? static_cast<size_t>(n) : 0), false);
+    csv::FdSource file(fd.fd, path);
+    std::string first;
+    if (!is_dir) {
+        // Peek at the start to tell CSV from mail; the bytes are put back in front.
+        first.resize(65536);
+        size_t got = 0;
+        while (got < first.size()) {
+            size_t n = file.read(first.data() + got, first.size() - got);
+            if (n == 0) {
+                break;
+            }
+            got += n;
         }
+        first.resize(got);
     }
-    if (kind.empty() || kind == "csv") {
+    if (!is_dir && first.empty()) {
+        throw Error("nothing to import", path, path == "-" ? "standard input is empty" : "the file is empty");
+    }
+    csv::PrefixedSource source(first, file);
+    if (kind.empty()) {
+        kind = path == "-" && !is_dir ? detect_kind("", first, false) : detect_kind(path, first, is_dir);
+    }
+    if (kind == "csv") {
         if (is_dir) {
             throw Error("cannot import", path, "it is a folder, not a CSV file",
                         "a maildir has cur/ and new/ folders; for CSV give the file");
         }
-        if (kind.empty()) {
-            kind = "csv";  // stdin: CSV unless told otherwise
-        }
-        return import_csv(store, fd.fd, path, total, options, classifier, now, progress);
+        return import_csv(store, source, path, total, options, classifier, now, progress);
     }
-    throw Error("cannot import", path, fmt::format("{} import is not available in this build", kind));
+    if (kind == "maildir" && !is_dir) {
+        throw Error("cannot import", path, "--type maildir needs a folder");
+    }
+    if (kind != "maildir" && is_dir) {
+        throw Error("cannot import", path, fmt::format("it is a folder; --type {} needs a file", kind));
+    }
+    return import_mail(store, kind, is_dir ? nullptr : &source, path, total, options, classifier, now, progress);
 }
 
 }  // namespace kefu::import

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/csv/reader.h"
 #include "core/import/columns.h"
 #include "core/store/inquiry_writer.h"
 #include "core/time.h"
@@ -51,7 +52,7 @@ struct Summary {
     uint64_t n_rejected = 0;
     uint64_t n_flagged = 0;  // imported with replacement characters
     uint64_t n_replies = 0;  // seller's own mails recorded as replies
-    uint64_t n_skipped = 0;  // blank lines, preamble lines before the header
+    uint64_t n_skipped = 0;  // blank lines, preamble lines before the header, files not mail
     std::string rejects_path;  // "" when nothing was rejected
     std::vector<std::string> notes;     // what the user should know (no time column, …)
     std::vector<std::string> flagged;   // sources of records flagged with replacement characters
@@ -66,8 +67,15 @@ Summary import_path(Store& store, const std::string& path, const Options& option
 std::string detect_kind(const std::string& path, std::string_view first_bytes, bool is_dir);
 
 // CSV import of one stream (called by import_path).
-Summary import_csv(Store& store, int fd, const std::string& name, uint64_t total_bytes,
+Summary import_csv(Store& store, csv::Source& source, const std::string& name, uint64_t total_bytes,
                    const Options& options, const Classifier& classifier, TimePoint now,
                    const ProgressFn& progress);
+
+// Mail import (called by import_path): `kind` is "mbox", "eml" (a stream: a file or stdin) or
+// "maildir" (a folder: maildirs, nested ones, and loose message files). `source` is the
+// stream for mbox/eml and is not used for folders.
+Summary import_mail(Store& store, const std::string& kind, csv::Source* source, const std::string& path,
+                    uint64_t total_bytes, const Options& options, const Classifier& classifier,
+                    TimePoint now, const ProgressFn& progress);
 
 }  // namespace kefu::import

@@ -100,6 +100,13 @@ struct InquiryWriter::Impl {
     SQLite::Statement head_of;
     SQLite::Statement unhead;
     SQLite::Statement set_thread_status;
+    SQLite::Statement referring;
+    SQLite::Statement add_ref;
+    SQLite::Statement retarget;
+    SQLite::Statement thread_heads;
+    SQLite::Statement set_head;
+    SQLite::Statement answered;
+    SQLite::Statement wait;
     SQLite::Statement event;
     SQLite::Statement counts;
     SQLite::Statement buyer;
@@ -150,6 +157,21 @@ struct InquiryWriter::Impl {
                             "CASE WHEN snooze_or_reply = 1 THEN NULL ELSE snooze_until END, "
                             "snooze_or_reply = CASE WHEN snooze_or_reply = 1 THEN 0 ELSE "
                             "snooze_or_reply END WHERE thread_id = ?"),
+          referring(s.db(),
+                    "SELECT i.thread_id FROM mail_ref r JOIN inquiry i ON i.id = r.inquiry_id "
+                    "WHERE r.ref_key = ? ORDER BY i.received_at LIMIT 1"),
+          add_ref(s.db(), "INSERT OR IGNORE INTO mail_ref(ref_key, inquiry_id) VALUES (?, ?)"),
+          retarget(s.db(), "UPDATE inquiry SET thread_id = ?1, is_head = 0 WHERE thread_id = ?2"),
+          thread_heads(s.db(),
+                       "SELECT id FROM inquiry WHERE thread_id = ? AND flags & 2 = 0 "
+                       "ORDER BY received_at DESC, id DESC LIMIT 1"),
+          set_head(s.db(),
+                   "UPDATE inquiry SET is_head = (id = ?1), status = (SELECT status FROM inquiry "
+                   "WHERE id = ?1) WHERE thread_id = ?2"),
+          answered(s.db(),
+                   "UPDATE inquiry SET first_response_at = ?1, updated_at = ?2 WHERE thread_id = ?3 "
+                   "AND first_response_at IS NULL AND received_at <= ?1 AND flags & 2 = 0"),
+          wait(s.db(), "UPDATE inquiry SET status = 2, updated_at = ? WHERE thread_id = ?"),
           event(s.db(), "INSERT INTO event(inquiry_id, customer_id, at, kind, detail) VALUES (?, ?, ?, ?, ?)"),
           counts(s.db(),
                  "UPDATE import SET n_new = ?, n_duplicate = ?, n_rejected = ?, n_flagged = ? "
@@ -170,27 +192,49 @@ struct InquiryWriter::Impl {
     }
 
     // The thread a new record joins (0: a thread of its own).
-    int64_t find_thread(const NewInquiry& in, int64_t customer) {
-        if (!in.in_reply_to.empty() || !in.references.empty()) {
-            std::vector<std::string> ids;
-            if (!in.in_reply_to.empty()) {
-                ids.push_back(in.in_reply_to);
-            }
-            for (auto it = in.references.rbegin(); it != in.references.rend(); ++it) {
+    // The Message-IDs a mail refers to, nearest first: In-Reply-To, then References backwards.
+    static std::vector<std::string> mail_refs(const NewInquiry& in) {
+        std::vector<std::string> ids;
+        if (!in.in_reply_to.empty()) {
+            ids.push_back(in.in_reply_to);
+        }
+        for (auto it = in.references.rbegin(); it != in.references.rend(); ++it) {
+            if (*it != in.in_reply_to && *it != in.message_id) {
                 ids.push_back(*it);
             }
-            for (const auto& id : ids) {
-                existing.reset();
-                existing.bind(1, static_cast<int64_t>(message_id_key(id)));
-                if (existing.executeStep() && existing.getColumn(0).getString() == id) {
-                    return existing.getColumn(5).getInt64();
-                }
+        }
+        return ids;
+    }
+
+    int64_t find_thread(const NewInquiry& in, int64_t customer) {
+        std::vector<std::string> refs = mail_refs(in);
+        // A message it answers or mentions; else another message that mentions the same one
+        // (a parent that is missing, or not imported yet).
+        for (const auto& id : refs) {
+            existing.reset();
+            existing.bind(1, static_cast<int64_t>(message_id_key(id)));
+            if (existing.executeStep() && existing.getColumn(0).getString() == id) {
+                return existing.getColumn(5).getInt64();
+            }
+        }
+        for (const auto& id : refs) {
+            referring.reset();
+            referring.bind(1, static_cast<int64_t>(message_id_key(id)));
+            if (referring.executeStep()) {
+                return referring.getColumn(0).getInt64();
             }
         }
         if (customer == 0) {
             return 0;
         }
-        if (!in.subject_normalized.empty()) {
+        // A mail without usable references joins by subject only when its subject says it is a
+        // reply (a "Re:"/"回复：" that was taken off): a new subject starts a new conversation.
+        bool reply_subject = !in.subject_normalized.empty() &&
+                             in.subject_normalized.size() < text::trim(in.subject).size();
+        if (!in.message_id.empty() || reply_subject) {
+            if (!reply_subject) {
+                return 0;
+            }
             by_subject.reset();
             by_subject.bind(1, customer);
             by_subject.bind(2, in.subject_normalized);
@@ -269,6 +313,49 @@ struct InquiryWriter::Impl {
         l.is_head = q.getColumn(5).getInt() != 0;
         l.snooze_or_reply = q.getColumn(6).getInt() != 0;
         return l;
+    }
+
+    // Keeps the Message-IDs a new mail refers to, and brings the threads of mails that referred
+    // to this one (imported before it) into its thread: one conversation, one thread, whatever
+    // the order the messages came in. The merged thread's latest buyer message is its head.
+    void link_mail(const NewInquiry& in, int64_t id, int64_t thread) {
+        for (const auto& ref : mail_refs(in)) {
+            add_ref.reset();
+            add_ref.bind(1, static_cast<int64_t>(message_id_key(ref)));
+            add_ref.bind(2, id);
+            add_ref.exec();
+        }
+        std::vector<int64_t> others;
+        {
+            SQLite::Statement q(store.db(),
+                                "SELECT DISTINCT i.thread_id FROM mail_ref r JOIN inquiry i ON i.id = r.inquiry_id "
+                                "WHERE r.ref_key = ? AND i.thread_id <> ?");
+            q.bind(1, static_cast<int64_t>(message_id_key(in.message_id)));
+            q.bind(2, thread);
+            while (q.executeStep()) {
+                others.push_back(q.getColumn(0).getInt64());
+            }
+        }
+        if (others.empty()) {
+            return;
+        }
+        for (int64_t other : others) {
+            retarget.reset();
+            retarget.bind(1, thread);
+            retarget.bind(2, other);
+            retarget.exec();
+            log(id, 0, "thread", fmt::format("joined thread #{} (a reply had arrived first)", other));
+        }
+        thread_heads.reset();
+        thread_heads.bind(1, thread);
+        if (thread_heads.executeStep()) {
+            int64_t head = thread_heads.getColumn(0).getInt64();
+            set_head.reset();
+            set_head.bind(1, head);
+            set_head.bind(2, thread);
+            set_head.exec();
+        }
+        latest.clear();  // thread ids moved: cached heads may be stale
     }
 
     // Records what was just written as the buyer's latest message when it is.
@@ -422,8 +509,26 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
         if (head) {
             thread_messages = 2;
             if (in.from_seller) {
+                // The seller answered in the thread: the buyer's messages before it have their
+                // first response, and a thread the seller owed an answer now waits for the buyer.
                 is_head = false;
                 status = head->status;
+                w.answered.reset();
+                w.answered.bind(1, in.received_at);
+                w.answered.bind(2, w.now);
+                w.answered.bind(3, thread);
+                w.answered.exec();
+                if ((head->status == Status::New || head->status == Status::Open) &&
+                    head->received_at <= in.received_at) {
+                    status = Status::Waiting;
+                    w.wait.reset();
+                    w.wait.bind(1, w.now);
+                    w.wait.bind(2, thread);
+                    w.wait.exec();
+                    w.log(head->id, customer, "status",
+                          fmt::format("{} → waiting: the seller replied by mail ({})", to_string(head->status),
+                                      in.source));
+                }
             } else if (head->received_at <= in.received_at) {
                 w.unhead.reset();
                 w.unhead.bind(1, head->id);
@@ -548,6 +653,10 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
         w.tag.exec();
     }
 
+    if (!in.message_id.empty()) {
+        w.link_mail(in, id, thread);
+    }
+
     WriteOutcome outcome = WriteOutcome::New;
     if (in.from_seller) {
         w.reply.reset();
@@ -584,6 +693,7 @@ void InquiryWriter::step() {
     w.counts.bind(4, static_cast<int64_t>(m_flagged));
     w.counts.bind(5, w.import_id);
     w.counts.exec();
+    w.store.release_statements();
     w.tx->commit();
     w.tx.reset();
     w.in_batch = 0;
@@ -606,6 +716,7 @@ void InquiryWriter::finish(const std::string& rejects_path) {
     fin.bind(6, rejects_path);
     fin.bind(7, w.import_id);
     fin.exec();
+    w.store.release_statements();
     w.tx->commit();
     w.tx.reset();
 }

@@ -259,6 +259,15 @@ void Store::backup_to(const std::string& file) {
     }
 }
 
+void Store::release_statements() {
+    sqlite3* db = m_db->getHandle();
+    for (sqlite3_stmt* st = sqlite3_next_stmt(db, nullptr); st != nullptr; st = sqlite3_next_stmt(db, st)) {
+        if (sqlite3_stmt_busy(st) != 0) {
+            sqlite3_reset(st);
+        }
+    }
+}
+
 WriteTx::WriteTx(Store& store) : m_db(store.db()) { m_db.exec("BEGIN IMMEDIATE"); }
 
 WriteTx::~WriteTx() {

@@ -40,6 +40,12 @@ public:
     // read and write). Refuses to overwrite an existing file.
     void backup_to(const std::string& file);
 
+    // Resets every statement of the connection that is left on a row. A statement left on a
+    // row keeps its read snapshot after COMMIT, and the next BEGIN IMMEDIATE then fails at
+    // once (not after the busy timeout) when another process wrote meanwhile. Call it only
+    // when no statement of this connection is being iterated.
+    void release_statements();
+
 private:
     Store(std::string path, std::unique_ptr<SQLite::Database> db);
     void configure();
