@@ -10,6 +10,7 @@
 #include "core/queue.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "core/workflow/sla.h"
 
 namespace kefu::cli {
 namespace {
@@ -92,7 +93,11 @@ int run(Context& ctx, const ListOptions& o) {
     auto printer = ctx.printer(queue_columns());
     for (const Inquiry& r : page.items) {
         auto j = inquiry_json(r, !o.no_mask);
+        // Past its service level ([sla] in config): flagged, with how late.
+        workflow::SlaState sla = workflow::sla_state(store, r, ctx.config(), model, ctx.now());
+        j["sla"] = std::string(workflow::sla_label(sla));
         if (ctx.format() == Format::Table) {
+            j["sla"] = sla.breached ? "late " + timeutil::format_span(ctx.now() - sla.deadline) : "";
             j["when"] = short_time(r.received_at, ctx.now());
             std::string text = r.subject.empty() ? r.body : r.subject + " — " + r.body;
             j["text"] = text;

@@ -62,6 +62,11 @@ std::vector<Column> queue_columns() {
     cols.push_back(level);
     cols.push_back({"priority", "PRI", true});
     cols.push_back({"status", "STATUS"});
+    Column sla{"sla", "SLA"};
+    sla.color = [](const nlohmann::ordered_json& v) {
+        return v.is_string() && !v.get<std::string>().empty() ? level_color("urgent") : "";
+    };
+    cols.push_back(sla);
     cols.push_back({"category", "CATEGORY"});
     cols.push_back({"when", "RECEIVED"});
     cols.push_back({"customer", "CUSTOMER", false, true});

@@ -10,6 +10,8 @@
 #include "core/queue.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "core/workflow/log.h"
+#include "core/workflow/sla.h"
 
 namespace kefu::cli {
 namespace {
@@ -34,7 +36,15 @@ int run(Context& ctx, const ShowOptions& o) {
     auto thread = thread_messages(store, r->thread_id);
     auto replies = thread_replies(store, r->thread_id);
     auto followups = thread_followups(store, r->thread_id);
-    auto events = history(store, r->id);
+    // The history is the conversation's: a status change or a note recorded on one message
+    // belongs to the thread. Replies have their own section.
+    std::vector<workflow::LogEntry> events;
+    for (auto& e : workflow::thread_log(store, r->id)) {
+        if (e.kind != "reply") {
+            events.push_back(std::move(e));
+        }
+    }
+    workflow::SlaState sla = workflow::sla_state(store, *r, ctx.config(), model, ctx.now());
     std::optional<CustomerSummary> cust;
     if (r->customer_id != 0) {
         cust = customer_summary(store, r->customer_id);
@@ -46,6 +56,10 @@ int run(Context& ctx, const ShowOptions& o) {
         j["source"] = r->source;
         j["external_id"] = r->external_id;
         j["goods_kind"] = std::string(to_string(r->goods_kind));
+        j["sla"] = std::string(workflow::sla_label(sla));
+        if (sla.kind != workflow::SlaKind::None) {
+            j["sla_deadline"] = timeutil::format_iso(sla.deadline);
+        }
         nlohmann::ordered_json msgs = nlohmann::ordered_json::array();
         for (const auto& m : thread) {
             auto mj = inquiry_json(m, false);
@@ -68,7 +82,8 @@ int run(Context& ctx, const ShowOptions& o) {
         j["followups"] = fus;
         nlohmann::ordered_json evs = nlohmann::ordered_json::array();
         for (const auto& e : events) {
-            evs.push_back({{"at", timeutil::format_iso(e.at)}, {"kind", e.kind}, {"detail", e.detail}});
+            evs.push_back({{"at", timeutil::format_iso(e.at)}, {"inquiry_id", e.inquiry_id}, {"kind", e.kind},
+                           {"detail", e.detail}});
         }
         j["events"] = evs;
         auto printer = ctx.printer({});
@@ -116,6 +131,14 @@ int run(Context& ctx, const ShowOptions& o) {
     row("Channel", r->channel);
     row("Received", fmt::format("{} ({} ago)", timeutil::format_local(r->received_at),
                                 timeutil::format_span(ctx.now() - r->received_at)));
+    if (sla.kind != workflow::SlaKind::None) {
+        std::string what = sla.kind == workflow::SlaKind::FirstResponse ? "first response" : "response";
+        row("SLA", sla.breached ? fmt::format("{} overdue by {} (was due {})", what,
+                                              timeutil::format_span(ctx.now() - sla.deadline),
+                                              timeutil::format_local(sla.deadline))
+                                : fmt::format("{} due {} (in {})", what, timeutil::format_local(sla.deadline),
+                                              timeutil::format_span(sla.deadline - ctx.now())));
+    }
     row("Order", r->order_id);
     row("Product", r->product);
     if (r->goods_kind != GoodsKind::Unknown) {
@@ -136,10 +159,10 @@ int run(Context& ctx, const ShowOptions& o) {
         for (const auto& m : thread) {
             bool seller = (m.flags & k_flag_from_seller) != 0;
             std::string who = seller ? "seller" : display_customer(m, false);
-            std::string line = fmt::format("{} #{:<5} {}  {}: {}", m.id == r->id ? "→" : " ", m.id,
-                                           timeutil::format_local(m.received_at), who,
+            std::string line = fmt::format("#{:<5} {}  {}: {}", m.id, timeutil::format_local(m.received_at), who,
                                            m.subject.empty() ? m.body : m.subject + " — " + m.body);
-            out << text::truncate_to_width(safe_line(line), term.width) << '\n';
+            out << (m.id == r->id ? "→ " : "  ") << text::truncate_to_width(safe_line(line), term.width - 2)
+                << '\n';
         }
     }
     if (!replies.empty()) {
@@ -171,7 +194,8 @@ int run(Context& ctx, const ShowOptions& o) {
     if (!events.empty()) {
         out << '\n' << paint(k_bold, "History") << '\n';
         for (const auto& e : events) {
-            out << "  " << timeutil::format_local(e.at) << "  " << fmt::format("{:<9} ", e.kind)
+            std::string on = thread.size() > 1 ? fmt::format("#{:<5} ", e.inquiry_id) : "";
+            out << "  " << timeutil::format_local(e.at) << "  " << on << fmt::format("{:<9} ", e.kind)
                 << safe_line(e.detail) << '\n';
         }
     }

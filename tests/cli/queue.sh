@@ -3,7 +3,7 @@
 
 kefu 0 import "$SAMPLES/inquiries.csv"
 kefu 0 list --limit 5 --sort received
-head -1 "$T/out" | grep -qE '^ID +LEVEL +PRI +STATUS +CATEGORY +RECEIVED' || fail "table header"
+head -1 "$T/out" | grep -qE '^ID +LEVEL +PRI +STATUS +SLA +CATEGORY +RECEIVED' || fail "table header"
 same "$(wc -l <"$T/out")" 6 "five rows and a header"
 contains err "showing the first 5"
 # Columns stay aligned with Chinese names: every row has its message at the same column.
@@ -65,3 +65,19 @@ same "$(cut -f1 "$T/out")" "$lower" "search is case-insensitive"
 [ "$(echo "$lower" | wc -l)" -gt 1 ] || fail "no English match for refund"
 kefu 2 search "，。！"
 contains err "nothing to search for"
+
+# The service level: past the 24 h first response the row says how late; answered is not late.
+kefu 0 list --status all --format json --limit 0
+python3 - "$T/out" <<'PY' || fail "sla in list --format json"
+import json, sys
+rows = {r["id"]: r for r in json.load(open(sys.argv[1]))}
+assert rows[3]["sla"] == "breached", rows[3]
+PY
+kefu 0 list --limit 0 --sort received
+grep -E '^ *3 .* late [0-9]' "$T/out" >/dev/null || fail "a late first response is flagged in the table"
+kefu 0 show 3
+contains out "first response overdue by"
+kefu 0 status 3 waiting
+kefu 0 show 3 --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; assert d["sla"] == "", d["sla"]' "$T/out" \
+    || fail "waiting for the buyer: no SLA"
