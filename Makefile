@@ -19,7 +19,7 @@ PKGS       := cmake g++ make pkg-config libcli11-dev libsqlitecpp-dev libsqlite3
               libtomlplusplus-dev libfmt-dev doctest-dev nlohmann-json3-dev libuchardet-dev \
               libutf8proc-dev libre2-dev libopencc-dev libopencc-data libgumbo-dev \
               libgmime-3.0-dev libxxhash-dev
-TEST_PKGS  := python3
+TEST_PKGS  := python3 chromium
 BENCH_PKGS := notmuch sqlite3 python3 time
 FUZZ_PKGS  := clang-14 libclang-rt-14-dev
 
