@@ -5,6 +5,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/render.h"
+#include "cmd/triage_setup.h"
 #include "core/customers/candidates.h"
 #include "core/customers/customers.h"
 #include "core/customers/merge.h"
@@ -12,6 +13,7 @@
 #include "core/privacy.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "core/triage/retag.h"
 
 namespace kefu::cli {
 namespace {
@@ -224,6 +226,21 @@ int run_vip(Context& ctx, const CustomerOptions& o) {
                                             changed ? (o.off ? "is no longer" : "is now")
                                                     : (o.off ? "was not" : "was already")))
               << '\n';
+    if (changed) {
+        // VIP is a priority term: the buyer's inquiries move in the queue at once.
+        triage::RetagOptions ro;
+        ro.now = ctx.now();
+        SQLite::Statement q(store.db(),
+                            "SELECT id FROM inquiry WHERE customer_id = ? AND flags & 2 = 0");
+        q.bind(1, id);
+        while (q.executeStep()) {
+            ro.ids.push_back(q.getColumn(0).getInt64());
+        }
+        if (!ro.ids.empty()) {
+            auto summary = triage::retag(store, *load_engine(ctx, ""), ro);
+            ctx.note(fmt::format("priority recomputed for {} inquiries", summary.checked));
+        }
+    }
     return 0;
 }
 

@@ -9,6 +9,13 @@ for c in $commands; do
     kefu 0 "$c" --help
     contains out "Examples:"
     contains out "kefu $c"
+    # Commands with subcommands (customer, followup, rules, …): each of those too.
+    subs=$(sed -n '/^Subcommands:/,/^$/p' "$T/out" | awk 'NR>1 && NF {print $1}')
+    for s in $subs; do
+        kefu 0 "$c" "$s" --help
+        contains out "Examples:"
+        contains out "kefu $c $s"
+    done
 done
 kefu 2 list --status bogus
 contains err "kefu: error: bad --status"
