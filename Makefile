@@ -65,8 +65,14 @@ demo: build
 	@echo '$$ kefu import data/samples/inquiries.csv data/samples/inquiries-gbk.csv'
 	@$(KEFU) --db $(DEMO_DB) import data/samples/inquiries.csv data/samples/inquiries-gbk.csv
 	@echo
+	@echo '$$ kefu import data/samples/mail.mbox --own shop@example.com'
+	@$(KEFU) --db $(DEMO_DB) import data/samples/mail.mbox --own shop@example.com
+	@echo
 	@echo '$$ kefu list --limit 25'
 	@$(KEFU) --db $(DEMO_DB) list --limit 25
+	@echo
+	@top=$$($(KEFU) --db $(DEMO_DB) list --limit 1 --format tsv | tail -n +2 | cut -f1); \
+	  echo "\$$ kefu explain $$top"; $(KEFU) --db $(DEMO_DB) explain $$top
 	@echo
 	@echo "The demo database is $(DEMO_DB): try  $(KEFU) --db $(DEMO_DB) show 1"
 

@@ -110,6 +110,7 @@ struct InquiryWriter::Impl {
     SQLite::Statement event;
     SQLite::Statement counts;
     SQLite::Statement buyer;
+    SQLite::Statement thread_count;
     SQLite::Statement reply;
     std::unordered_map<int64_t, BuyerSignals> buyers;  // customer → signals (cached per run)
     std::unordered_map<uint64_t, Latest> latest;        // (customer, channel) → latest message
@@ -179,6 +180,9 @@ struct InquiryWriter::Impl {
           buyer(s.db(),
                 "SELECT c.vip, (SELECT count(*) FROM inquiry i WHERE i.customer_id = c.id AND "
                 "i.is_head = 1 AND i.status IN (0, 1, 2)) FROM customer c WHERE c.id = ?"),
+          thread_count(s.db(),
+                       "SELECT count(*) FROM inquiry WHERE thread_id = ?1 AND flags & 2 = 0 AND "
+                       "(received_at < ?2 OR (received_at = ?2 AND id <= ?3))"),
           reply(s.db(),
                 "INSERT INTO reply(inquiry_id, template_id, language, text, sent_at, source) "
                 "VALUES (?, '', ?, ?, ?, 'mail')") {}
@@ -492,6 +496,7 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
     Status status = Status::New;
     bool is_head = true;
     int thread_messages = 1;
+    bool joined_open = false;
     if (thread != 0) {
         std::optional<Latest> head = w.head_hint;
         if (!head) {
@@ -507,7 +512,16 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
             }
         }
         if (head) {
-            thread_messages = 2;
+            // As retag counts them (core/triage/recompute.h): the buyer's messages of the
+            // thread up to this one, and the customer's open threads other than this one.
+            w.thread_count.reset();
+            w.thread_count.bind(1, thread);
+            w.thread_count.bind(2, in.received_at);
+            w.thread_count.bind(3, id);
+            thread_messages = 1 + (w.thread_count.executeStep() ? w.thread_count.getColumn(0).getInt() : 0);
+            w.thread_count.reset();
+            joined_open = head->status == Status::New || head->status == Status::Open ||
+                          head->status == Status::Waiting;
             if (in.from_seller) {
                 // The seller answered in the thread: the buyer's messages before it have their
                 // first response, and a thread the seller owed an answer now waits for the buyer.
@@ -568,6 +582,9 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
     BuyerSignals signals;
     if (customer != 0) {
         signals = w.signals_of(customer);
+        if (joined_open && signals.open_from_customer > 0) {
+            --signals.open_from_customer;
+        }
     }
     signals.thread_messages = thread_messages;
     Classification cls;

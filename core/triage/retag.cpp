@@ -7,7 +7,6 @@
 #include <climits>
 #include <cmath>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <future>
 #include <optional>
@@ -361,11 +360,7 @@ RetagSummary retag(Store& store, const Engine& engine, const RetagOptions& optio
         return summary;
     }
 
-    auto T0 = std::chrono::steady_clock::now();
-    double t_write = 0, t_read = 0, t_help = 0, t_wait = 0;
-    auto since = [](auto t) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count(); };
     StoredReader reader(store);
-    fprintf(stderr, "preload %.2f\n", since(T0));
     size_t batch = std::max<size_t>(1, options.batch_size);
     // While a second thread classifies chunk k, this one writes the changes of chunk k-1 and
     // reads chunk k+1, then helps to classify what is left of chunk k.
@@ -382,31 +377,25 @@ RetagSummary retag(Store& store, const Engine& engine, const RetagOptions& optio
         }
     };
     while (!current->rows.empty()) {
-        auto helper = std::async(std::launch::async, classify_rows, std::cref(engine),
+        auto second = std::async(std::launch::async, classify_rows, std::cref(engine),
                                  std::ref(*current));
         try {
-            auto t1 = std::chrono::steady_clock::now();
             write_done();
-            t_write += since(t1); t1 = std::chrono::steady_clock::now();
             auto following = std::make_unique<Chunk>(reader.next(batch));
-            t_read += since(t1); t1 = std::chrono::steady_clock::now();
             classify_rows(engine, *current);
-            t_help += since(t1); t1 = std::chrono::steady_clock::now();
-            helper.get();
-            t_wait += since(t1);
+            second.get();
             done = std::move(current);
             current = std::move(following);
         } catch (...) {
-            // Let the helper finish with the chunk it shares before the chunk goes away.
+            // Let the second thread finish with the chunk it shares before the chunk goes away.
             current->next = current->rows.size();
-            if (helper.valid()) {
-                helper.wait();
+            if (second.valid()) {
+                second.wait();
             }
             throw;
         }
     }
     write_done();
-    fprintf(stderr, "write %.2f read %.2f help %.2f wait %.2f total %.2f\n", t_write, t_read, t_help, t_wait, since(T0));
     if (!options.dry_run) {
         writer.summarize(summary, true);
     }

@@ -112,3 +112,12 @@ tags = ["gift-box"]
 TOML
 kefu 0 rules test '有礼盒包装吗'
 contains out "gift-box"
+
+# Import computes the same triage as retag: right after importing the samples (CSV, the GBK
+# twin, mail with threads and seller replies) a retag has nothing to change.
+rm "$XDG_CONFIG_HOME/kefu/rules.toml"
+export KEFU_DB="$T/fresh.db"
+kefu 0 import "$SAMPLES/inquiries.csv" "$SAMPLES/inquiries-gbk.csv"
+kefu 0 import "$SAMPLES/mail.mbox" --own shop@example.com
+kefu 0 retag --all --dry-run
+contains out ", 0 changed"
