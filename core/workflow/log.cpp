@@ -21,6 +21,9 @@ std::vector<LogEntry> thread_log(Store& store, int64_t inquiry_id) {
     while (ids.executeStep()) {
         int64_t id = ids.getColumn(0).getInt64();
         for (auto& h : history(store, id)) {
+            if (h.kind == "reply") {
+                continue;  // listed below from the reply table, with its text
+            }
             out.push_back({h.at, id, std::move(h.kind), std::move(h.detail)});
         }
     }

@@ -1,0 +1,153 @@
+#include "cmd/replies_setup.h"
+
+#include <fmt/format.h>
+
+#include "cmd/triage_setup.h"
+#include "core/error.h"
+#include "core/queue.h"
+#include "core/replies/tokens.h"
+#include "core/text.h"
+#include "core/triage/explain.h"
+
+namespace kefu::cli {
+
+std::string user_templates_dir(const Context& ctx) {
+    return ctx.config_dir() + "/templates";
+}
+
+replies::Library load_library(const Context& ctx) {
+    return replies::Library::load(user_templates_dir(ctx));
+}
+
+ReplyTarget read_target(Context& ctx, Store& store, int64_t id) {
+    auto inquiry = get_inquiry(store, id, priority_model(ctx), ctx.now());
+    if (!inquiry) {
+        throw Error("no such inquiry", fmt::format("#{}", id), "there is no inquiry with this id",
+                    "`kefu list --status all` shows the ids");
+    }
+    ReplyTarget t;
+    t.inquiry = std::move(*inquiry);
+    if (t.inquiry.customer_id != 0) {
+        SQLite::Statement q(store.db(), "SELECT salutation, vip FROM customer WHERE id = ?");
+        q.bind(1, t.inquiry.customer_id);
+        if (q.executeStep()) {
+            t.salutation = q.getColumn(0).getString();
+            t.vip = q.getColumn(1).getInt() != 0;
+        }
+    }
+    SQLite::Statement q(store.db(), "SELECT triage FROM inquiry WHERE id = ?");
+    q.bind(1, id);
+    if (q.executeStep()) {
+        std::string json = q.getColumn(0).getString();
+        if (!json.empty()) {
+            // A record this binary cannot read only loses the captured values: the reply
+            // still works, and a missing value is named when a template needs it.
+            try {
+                t.captures = triage::result_from_json(json).captures;
+            } catch (const Error&) {
+                t.captures.clear();
+            }
+        }
+    }
+    return t;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_sets(const std::vector<std::string>& sets) {
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(sets.size());
+    for (const std::string& s : sets) {
+        out.push_back(replies::parse_assignment(s));
+    }
+    return out;
+}
+
+replies::Values reply_values(const Context& ctx, const ReplyTarget& target,
+                             const std::vector<std::pair<std::string, std::string>>& sets) {
+    replies::Values v = replies::values_for(ctx.config(), &target.inquiry, target.salutation);
+    for (const auto& [name, value] : target.captures) {
+        if (v.get(name) == nullptr) {
+            v.set(name, value);
+        }
+    }
+    for (const auto& [name, value] : sets) {
+        v.set(name, value);
+    }
+    return v;
+}
+
+void check_language(const std::string& lang) {
+    bool ok = lang.size() >= 2 && lang.size() <= 8;
+    for (char c : lang) {
+        ok = ok && ((c >= 'a' && c <= 'z') || c == '-');
+    }
+    if (!ok) {
+        throw usage_error(fmt::format("bad --lang \"{}\"", text::one_line(lang)),
+                          "expected a language code such as zh or en");
+    }
+}
+
+std::string buyer_language(const ReplyTarget& target, const std::string& wanted) {
+    if (!wanted.empty()) {
+        return wanted;
+    }
+    if (!target.inquiry.language.empty()) {
+        return target.inquiry.language;
+    }
+    return replies::detect_language(target.inquiry.subject + "\n" + target.inquiry.body);
+}
+
+replies::Query reply_query(const ReplyTarget& target, const std::string& language) {
+    replies::Query q;
+    q.subject = target.inquiry.subject;
+    q.body = target.inquiry.body;
+    q.category = target.inquiry.category;
+    q.tags = target.inquiry.tags;
+    q.language = language;
+    q.vip = target.vip;
+    return q;
+}
+
+std::vector<replies::PastChoice> past_choices(Store& store, int64_t exclude_id,
+                                              Category category) {
+    // The inner query walks the index reply_sent (sent_at, template_id) backwards from the
+    // newest reply; the outer one reads the inquiries of those replies by their primary key.
+    SQLite::Statement q(store.db(),
+                        "SELECT r.template_id, i.subject, i.body, i.category "
+                        "FROM (SELECT inquiry_id, template_id, sent_at, id FROM reply "
+                        "      WHERE template_id <> '' AND source = 'kefu' "
+                        "      ORDER BY sent_at DESC LIMIT ?) AS r "
+                        "JOIN inquiry i ON i.id = r.inquiry_id "
+                        "WHERE r.inquiry_id <> ? "
+                        "ORDER BY i.category = ? DESC, r.sent_at DESC, r.id DESC LIMIT ?");
+    q.bind(1, k_history_scan);
+    q.bind(2, exclude_id);
+    q.bind(3, static_cast<int>(category));
+    q.bind(4, k_history_keep);
+    std::vector<replies::PastChoice> out;
+    while (q.executeStep()) {
+        replies::PastChoice c;
+        c.template_id = q.getColumn(0).getString();
+        c.text = q.getColumn(1).getString() + "\n" + q.getColumn(2).getString();
+        c.category = static_cast<Category>(q.getColumn(3).getInt());
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::string trim_end(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) {
+        text.pop_back();
+    }
+    return text;
+}
+
+std::string template_language(const replies::Template& tmpl, const std::string& language) {
+    for (const std::string& lang : {language, std::string("zh"), std::string("en")}) {
+        if (!lang.empty() && tmpl.bodies.count(lang) != 0) {
+            return lang;
+        }
+    }
+    return tmpl.bodies.empty() ? std::string() : tmpl.bodies.begin()->first;
+}
+
+}  // namespace kefu::cli
