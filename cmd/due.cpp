@@ -20,7 +20,7 @@ struct DueOptions {
     bool exit_code = false;
     bool mark_notified = false;
     bool no_mask = false;
-    size_t limit = 0;
+    int64_t limit = -1;  // -1: not given
 };
 
 std::string kind_label(workflow::DueKind k) {
@@ -80,13 +80,18 @@ void print(Context& ctx, const std::vector<workflow::DueItem>& items, bool mask)
     printer.finish();
 }
 
+constexpr size_t k_table_limit = 50;
+
 int run(Context& ctx, const DueOptions& o) {
     workflow::DueOptions opts;
     if (!o.within.empty()) {
         opts.within = workflow::parse_window("--within", o.within);
     }
     opts.unnotified_only = o.mark_notified;
-    opts.limit = o.limit;
+    // A person reads the most late ones (cron mails a screenful, and the note below says
+    // that there is more); a script gets every item unless it asks for fewer.
+    opts.limit = o.limit >= 0 ? static_cast<size_t>(o.limit)
+                              : (ctx.format() == Format::Table ? k_table_limit : 0);
     PriorityModel model = priority_model(ctx);
     Store& store = ctx.store(o.mark_notified ? StoreMode::Write : StoreMode::Read);
     // Reads come from one snapshot and never wait for a writer.
@@ -131,7 +136,10 @@ void register_due(CLI::App& app, Context& ctx) {
     cmd->add_flag("--exit-code", o->exit_code, "exit with 3 when something is due");
     cmd->add_flag("--mark-notified", o->mark_notified,
                   "leave out what an earlier --mark-notified run showed, and remember this run");
-    cmd->add_option("--limit", o->limit, "at most this many items, the most late (0 = all)");
+    cmd->add_option("--limit", o->limit,
+                    "at most this many items, the most late (0 = all; default 50 in a table, "
+                    "all with --format)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_flag("--no-mask", o->no_mask, "show contacts in full");
 }
 

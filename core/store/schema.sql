@@ -87,8 +87,10 @@ CREATE TABLE inquiry (
 );
 CREATE INDEX inquiry_customer ON inquiry(customer_id, channel, received_at);
 CREATE INDEX inquiry_thread ON inquiry(thread_id, received_at);
--- The queue: active threads (new, open, waiting) in priority order, read until enough.
-CREATE INDEX inquiry_queue ON inquiry(priority_static DESC, received_at)
+-- The queue: active threads (new, open, waiting) in priority order, read until enough. The
+-- status, first response and flags make it cover the report's backlog too (no row is read).
+CREATE INDEX inquiry_queue
+    ON inquiry(priority_static DESC, received_at, status, first_response_at, flags)
     WHERE is_head = 1 AND status < 3;
 
 -- For kefu due, run by cron every minute: it reads only what is due, never every inquiry.
