@@ -5,8 +5,10 @@
 #   make test    the same set-up, then every test through CTest
 #   make bench   benchmarks against sqlite3 / notmuch on generated data (takes minutes)
 #   make fuzz    libFuzzer targets, FUZZ_SECONDS each (default 60)
+#   make stress  the crash-safety and concurrency tests at full size (1M rows, 60 s)
 #
-# Variables: BUILD (build folder), WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan).
+# Variables: BUILD (build folder), WERROR=1 (warnings are errors), SANITIZE=1 (ASan+UBSan),
+# CTEST_ARGS (more arguments for ctest, e.g. -R queue or -LE heavy).
 
 BUILD    ?= build
 WERROR   ?= 0
@@ -26,7 +28,7 @@ FUZZ_PKGS  := clang-14 libclang-rt-14-dev
 KEFU := $(BUILD)/kefu
 DEMO_DB := $(BUILD)/demo/kefu.db
 
-.PHONY: all deps test-deps build demo test bench fuzz clean
+.PHONY: all deps test-deps build demo test stress bench fuzz clean
 
 all: build
 
@@ -77,7 +79,13 @@ demo: build
 	@echo "The demo database is $(DEMO_DB): try  $(KEFU) --db $(DEMO_DB) show 1"
 
 test: test-deps build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+# Run directly, not through CTest: at full size they take longer than its 600 s limit.
+stress: test-deps build
+	for t in crash_safety concurrency; do \
+	  KEFU=$(abspath $(KEFU)) KEFU_SOURCE_DIR=$(CURDIR) KEFU_STRESS=1 bash tests/cli/$$t.sh || exit 1; \
+	done
 
 bench: deps
 	$(call install_missing,$(BENCH_PKGS))

@@ -1,6 +1,7 @@
 #include "cmd/context.h"
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +24,21 @@ std::string home_dir() {
 }
 
 }  // namespace
+
+bool known_timezone(const std::string& name) {
+    if (timeutil::parse_fixed_zone(name)) {
+        return true;
+    }
+    if (name.empty() || name.front() == '/' || name.find("..") != std::string::npos) {
+        return false;
+    }
+    std::string dir = env("TZDIR");
+    if (dir.empty()) {
+        dir = "/usr/share/zoneinfo";
+    }
+    struct stat st {};
+    return ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
 
 std::string Context::db_path() const {
     if (!opts.db.empty()) {
@@ -55,6 +71,11 @@ std::string Context::config_path() const {
 
 void Context::prepare() {
     m_config = Config::load(config_path(), !opts.config.empty());
+    if (!m_config.timezone.empty() && !known_timezone(m_config.timezone)) {
+        throw Error("bad config", m_config.path,
+                    "timezone \"" + m_config.timezone + "\" is not a known time zone",
+                    "a name of the tz database such as Asia/Shanghai, or +08:00");
+    }
     if (!m_config.timezone.empty() && env("TZ").empty()) {
         setenv("TZ", m_config.timezone.c_str(), 1);
     }

@@ -67,6 +67,10 @@ private:
     std::optional<StoreMode> m_declared;
 };
 
+// True when `name` is a zone of the tz database ("Asia/Shanghai", "UTC") or a fixed offset.
+// glibc reads an unknown TZ as UTC without a word, which would shift every time silently.
+bool known_timezone(const std::string& name);
+
 // Adds the subcommand `name` to `parent`. When it runs, the context is prepared, the store is
 // declared to open in `mode` (none when nullopt) at its first use, and `run` is called; its
 // result is the exit code.

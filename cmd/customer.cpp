@@ -298,7 +298,8 @@ void register_customer(CLI::App& app, Context& ctx) {
     list->add_option("--sort", o->sort,
                      "last (latest contact first) or inquiries (most messages first)")
         ->check(CLI::IsMember({"last", "inquiries"}));
-    list->add_option("--limit", o->limit, "at most this many rows (0 = all)");
+    list->add_option("--limit", o->limit, "at most this many rows (0 = all)")
+        ->check(CLI::Range(0, 1000000000));
     list->add_flag("--no-mask", o->no_mask, "show contacts in full");
 
     CLI::App* show = add_command(*cmd, ctx, "show",

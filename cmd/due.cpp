@@ -139,7 +139,7 @@ void register_due(CLI::App& app, Context& ctx) {
     cmd->add_option("--limit", o->limit,
                     "at most this many items, the most late (0 = all; default 50 in a table, "
                     "all with --format)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(int64_t{0}, int64_t{1000000000}));
     cmd->add_flag("--no-mask", o->no_mask, "show contacts in full");
 }
 

@@ -101,6 +101,11 @@ int run(Context& ctx, const ImportOptions& o) {
         if (z) {
             opt.zone = *z;
         } else {
+            if (!known_timezone(o.timezone)) {
+                throw usage_error("bad --timezone",
+                                  "\"" + o.timezone + "\" is not a known time zone",
+                                  "a name of the tz database such as Asia/Shanghai, or +08:00");
+            }
             // An IANA name: naive times are read in that zone through TZ.
             setenv("TZ", o.timezone.c_str(), 1);
             tzset();

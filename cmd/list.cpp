@@ -136,7 +136,8 @@ void register_list(CLI::App& app, Context& ctx) {
     cmd->add_option("--until", o->until, "received until");
     cmd->add_flag("--due", o->due, "only threads with a follow-up due now");
     cmd->add_flag("--snoozed", o->snoozed, "include snoozed threads");
-    cmd->add_option("--limit", o->limit, "at most this many rows (0 = all)");
+    cmd->add_option("--limit", o->limit, "at most this many rows (0 = all)")
+        ->check(CLI::Range(0, 1000000000));
     cmd->add_option("--sort", o->sort, "priority, received or due")->check(CLI::IsMember({"priority", "received", "due"}));
     cmd->add_flag("--no-mask", o->no_mask, "show contacts in full");
 }

@@ -70,6 +70,15 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();
+        if (app.get_subcommands().empty()) {
+            // CLI11 reports an unknown command as a missing one: name what was typed.
+            for (const std::string& extra : app.remaining()) {
+                if (!extra.empty() && extra.front() != '-') {
+                    msg = "unknown command \"" + extra + "\"";
+                    break;
+                }
+            }
+        }
         if (msg.empty()) {
             msg = "bad command line";
         }

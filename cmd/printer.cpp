@@ -29,8 +29,27 @@ Format parse_format(const std::string& name) {
     throw usage_error("bad --format", fmt::format("\"{}\" is not one of table, json, jsonl, tsv, csv", name));
 }
 
+std::string escape_c1_json(const std::string& json) {
+    std::string out;
+    out.reserve(json.size());
+    for (size_t i = 0; i < json.size(); ++i) {
+        auto c = static_cast<unsigned char>(json[i]);
+        auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
+        if (c == 0x7f) {
+            out += "\\u007f";
+        } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            out += fmt::format("\\u{:04x}", next);
+            ++i;
+        } else {
+            out += json[i];
+        }
+    }
+    return out;
+}
+
 std::string to_json_line(const nlohmann::ordered_json& value) {
-    return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    return escape_c1_json(
+        value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 std::string cell_text(const nlohmann::ordered_json& v) {
@@ -123,7 +142,10 @@ void RecordPrinter::add(const nlohmann::ordered_json& record) {
             }
             std::vector<std::string> cells;
             for (const auto& k : m_keys) {
-                cells.push_back(record.contains(k) ? text::repair_utf8(cell_text(record[k])) : "");
+                // Controls escaped as in a table: TSV and CSV often go to a terminal too.
+                cells.push_back(record.contains(k)
+                                    ? text::escape_controls(text::repair_utf8(cell_text(record[k])))
+                                    : "");
             }
             write_delimited(cells);
             break;

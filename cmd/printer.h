@@ -61,6 +61,10 @@ private:
 
 // A JSON value as one line, invalid UTF-8 replaced.
 std::string to_json_line(const nlohmann::ordered_json& value);
+// JSON text with DEL and the C1 controls (U+0080-U+009F; U+009B is a one-character CSI to
+// some terminals) written as \u escapes, as nlohmann::json does for U+0000-U+001F only, so
+// that JSON printed to a terminal is as safe as a table. Valid JSON in, valid JSON out.
+std::string escape_c1_json(const std::string& json);
 
 // ANSI colours.
 inline constexpr const char* k_red = "\x1b[31m";

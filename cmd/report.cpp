@@ -88,7 +88,8 @@ int run(Context& ctx, const ReportOptions& o) {
     // One object (not a list of records): pretty for json, one line for jsonl.
     auto j = report::to_json(f);
     ctx.out() << (ctx.format() == Format::Json
-                      ? j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                      ? escape_c1_json(j.dump(2, ' ', false,
+                                              nlohmann::ordered_json::error_handler_t::replace))
                       : to_json_line(j))
               << '\n';
     return 0;

@@ -60,7 +60,8 @@ void register_search(CLI::App& app, Context& ctx) {
         "  kefu search \"wrong size\" --limit 0\n",
         StoreMode::Read, [&ctx, o] { return run(ctx, *o); });
     cmd->add_option("QUERY", o->words, "words to find; all must occur")->required();
-    cmd->add_option("--limit", o->limit, "at most this many results (0 = all)");
+    cmd->add_option("--limit", o->limit, "at most this many results (0 = all)")
+        ->check(CLI::Range(0, 1000000000));
     cmd->add_flag("--no-mask", o->no_mask, "show contacts in full");
 }
 

@@ -324,12 +324,15 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
         sum.notes.push_back("no time column: messages are dated at import time");
     }
 
-    int64_t import_id = begin_import(store, name, "csv", now, options.dry_run);
-    InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     std::string rejects_path = options.rejects_file;
     RejectWriter rejects(rejects_path.empty() ? default_rejects_path(options.rejects_dir, name, now)
                                               : rejects_path,
                          name, wide ? "UTF-8" : enc_name);
+    if (!options.dry_run) {
+        rejects.check_writable();
+    }
+    int64_t import_id = begin_import(store, name, "csv", now, options.dry_run);
+    InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     RowBuilder builder{map, name, text::ascii_lower(preset && !preset->channel.empty() ? preset->channel : options.channel), zone, now};
 
     auto reject = [&](const csv::Record& r, const std::string& why) {

@@ -266,11 +266,14 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
         }
     }
 
-    int64_t import_id = begin_import(store, path, kind, now, options.dry_run);
-    InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     RejectWriter rejects(options.rejects_file.empty() ? default_rejects_path(options.rejects_dir, path, now)
                                                       : options.rejects_file,
                          path);
+    if (!options.dry_run) {
+        rejects.check_writable();
+    }
+    int64_t import_id = begin_import(store, path, kind, now, options.dry_run);
+    InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     uint64_t records = 0;
     using Batch = std::vector<Work>;
     std::unique_ptr<SourceBuf> buf;
@@ -317,10 +320,27 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
                 }
             } else {
                 uint64_t done = 0;
+                std::error_code dir_ec;
+                const bool in_folder = fs::is_directory(path, dir_ec);
                 for (const fs::path& f : files) {
                     Work& w = batch.emplace_back();
                     w.bytes = ++done;
-                    std::string raw = read_file(f, mail::k_max_message_bytes + 1);
+                    std::string raw;
+                    try {
+                        raw = read_file(f, mail::k_max_message_bytes + 1);
+                    } catch (const Error& e) {
+                        if (!in_folder) {
+                            throw;
+                        }
+                        // One unreadable file of a folder is rejected; the others import.
+                        w.kind = Work::Kind::Reject;
+                        w.where = f.string();
+                        w.why = fmt::format("cannot read: {}", e.why());
+                        if (!push()) {
+                            return;
+                        }
+                        continue;
+                    }
                     if (!looks_like_message(raw)) {
                         w.kind = Work::Kind::Skip;
                     } else if (raw.size() > mail::k_max_message_bytes) {

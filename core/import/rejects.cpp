@@ -51,6 +51,32 @@ RejectWriter::RejectWriter(std::string path, std::string input_name, std::string
 
 RejectWriter::~RejectWriter() { close(); }
 
+void RejectWriter::check_writable() const {
+    std::error_code ec;
+    std::filesystem::path file(m_path);
+    if (std::filesystem::is_directory(file, ec)) {
+        throw Error("cannot write the reject file", m_path, "it is a folder",
+                    "give a file with --rejects FILE");
+    }
+    // The folder is created on the first reject: its nearest existing ancestor must take it.
+    std::filesystem::path dir = file.parent_path();
+    if (dir.empty()) {
+        dir = ".";
+    }
+    while (!std::filesystem::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
+        dir = dir.parent_path();
+    }
+    if (!std::filesystem::is_directory(dir, ec)) {
+        throw Error("cannot write the reject file", m_path, dir.string() + " is not a folder",
+                    "give another place with --rejects FILE; nothing was imported");
+    }
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        throw Error("cannot write the reject file", m_path,
+                    dir.string() + ": " + std::strerror(errno),
+                    "give another place with --rejects FILE; nothing was imported");
+    }
+}
+
 void RejectWriter::close() {
     if (m_file != nullptr) {
         std::fclose(m_file);

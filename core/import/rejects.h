@@ -23,6 +23,11 @@ public:
     RejectWriter(const RejectWriter&) = delete;
     RejectWriter& operator=(const RejectWriter&) = delete;
 
+    // Throws kefu::Error when the file could not be created later (its folder is not
+    // writable, or the path is a folder): called before anything is imported, so that a
+    // failed import leaves nothing behind.
+    void check_writable() const;
+
     void add(uint64_t line, std::string_view reason, std::string_view record, bool truncated = false);
     uint64_t count() const { return m_count; }
     const std::string& path() const { return m_path; }

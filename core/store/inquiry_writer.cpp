@@ -117,6 +117,7 @@ struct InquiryWriter::Impl {
     Latest scratch;                                     // answer of latest_before
     std::optional<Latest> head_hint;                    // the head of the found thread, if known
     std::unordered_set<uint64_t> seen;                  // dry run: keys met in this run
+    int64_t data_version = -1;  // PRAGMA data_version when the caches above were last valid
 
     Impl(Store& s, int64_t import, Classifier c, TimePoint t, size_t batch, bool dry)
         : store(s),
@@ -192,6 +193,15 @@ struct InquiryWriter::Impl {
             return;
         }
         tx = std::make_unique<WriteTx>(store);
+        // Another process (a second import, kefu status, retag …) may have committed since the
+        // last batch: then the cached latest messages and buyer signals are stale, and a
+        // thread would get two heads. data_version changes only for other connections' commits.
+        int64_t version = store.db().execAndGet("PRAGMA data_version").getInt64();
+        if (version != data_version) {
+            latest.clear();
+            buyers.clear();
+            data_version = version;
+        }
         next_id = store.db().execAndGet("SELECT coalesce(max(id), 0) + 1 FROM inquiry").getInt64();
     }
 

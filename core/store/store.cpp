@@ -102,6 +102,10 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreMode mode) {
             ::close(fd);
         } else if (::access(path.c_str(), R_OK) != 0) {
             throw Error("cannot open database", path, std::strerror(errno));
+        } else if (mode == StoreMode::Write && ::access(path.c_str(), W_OK) != 0) {
+            // Said now, before a command does any work that it would then have to undo.
+            throw Error("cannot write the database", path, std::strerror(errno),
+                        "this command changes the database: check the file's permissions");
         }
     }
     std::unique_ptr<SQLite::Database> db;

@@ -1,0 +1,7 @@
+// libFuzzer target: see run_csv() in fuzz/harness.h for what it covers.
+#include "fuzz/harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    kefu_fuzz::run_csv(kefu_fuzz::as_view(data, size));
+    return 0;
+}
