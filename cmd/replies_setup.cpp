@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+
 #include "cmd/triage_setup.h"
 #include "core/error.h"
 #include "core/queue.h"
@@ -15,8 +17,20 @@ std::string user_templates_dir(const Context& ctx) {
     return ctx.config_dir() + "/templates";
 }
 
+std::string library_cache_path() {
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    if (xdg != nullptr && xdg[0] == '/') {
+        return std::string(xdg) + "/kefu/replies.cache";
+    }
+    const char* home = std::getenv("HOME");
+    if (home != nullptr && home[0] != '\0') {
+        return std::string(home) + "/.cache/kefu/replies.cache";
+    }
+    return "";
+}
+
 replies::Library load_library(const Context& ctx) {
-    return replies::Library::load(user_templates_dir(ctx));
+    return replies::Library::load_cached(user_templates_dir(ctx), library_cache_path());
 }
 
 ReplyTarget read_target(Context& ctx, Store& store, int64_t id) {

@@ -19,8 +19,12 @@ namespace kefu::cli {
 // $XDG_CONFIG_HOME/kefu/templates: the user's templates.
 std::string user_templates_dir(const Context& ctx);
 
-// The built-in templates with the user's folder on top. Throws kefu::Error listing the
-// problems of a broken user folder.
+// $XDG_CACHE_HOME/kefu/replies.cache (~/.cache/kefu/replies.cache when XDG_CACHE_HOME is
+// unset or not absolute, as the XDG spec asks), or "" when neither is known: no cache.
+std::string library_cache_path();
+
+// The built-in templates with the user's folder on top, through the cache above. Throws
+// kefu::Error listing the problems of a broken user folder.
 replies::Library load_library(const Context& ctx);
 
 // One inquiry as a reply sees it.

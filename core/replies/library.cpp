@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <unordered_map>
 
 #include "core/embedded.h"
 #include "core/error.h"
@@ -84,9 +84,17 @@ Collected collect_dir(const std::string& dir) {
             c.problems.push_back({path.string(), "cannot read the file"});
             continue;
         }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        collect(c, ss.str(), path.string(), false, seen);
+        std::string text;
+        std::error_code size_ec;
+        uintmax_t size = fs::file_size(path, size_ec);
+        if (!size_ec) {
+            text.reserve(static_cast<size_t>(size));
+        }
+        char buffer[16384];
+        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+            text.append(buffer, static_cast<size_t>(in.gcount()));
+        }
+        collect(c, text, path.string(), false, seen);
     }
     return c;
 }
@@ -102,24 +110,42 @@ Error problems_error(const std::vector<Problem>& problems, std::string_view chec
                  fmt::format("run `kefu templates check {}` to list them one per line", checked));
 }
 
+// The built-in templates, parsed once per process (the embedded files never change while it
+// runs). Throws kefu::Error if they do not pass the check.
+const std::vector<Template>& builtin_templates() {
+    static const std::vector<Template> k_templates = [] {
+        Collected c = collect_builtin();
+        if (!c.problems.empty()) {
+            throw problems_error(c.problems, "");
+        }
+        return std::move(c.templates);
+    }();
+    return k_templates;
+}
+
 }  // namespace
 
 Library::Library(std::vector<Template> templates)
     : m_templates(std::move(templates)), m_index(LibraryIndex::build(m_templates)) {}
+
+Library::Library(std::vector<Template> templates, std::shared_ptr<const LibraryIndex> index)
+    : m_templates(std::move(templates)), m_index(std::move(index)) {}
+
+std::vector<std::string> Library::user_files(const std::string& user_dir) {
+    std::vector<std::string> out;
+    for (const fs::path& p : template_files(user_dir)) {
+        out.push_back(p.string());
+    }
+    return out;
+}
 
 Library Library::from_templates(std::vector<Template> templates) {
     return Library(std::move(templates));
 }
 
 Library Library::builtin() {
-    // Parsed once per process: the embedded files never change while it runs.
-    static const Library k_builtin = [] {
-        Collected c = collect_builtin();
-        if (!c.problems.empty()) {
-            throw problems_error(c.problems, "");
-        }
-        return Library(std::move(c.templates));
-    }();
+    // Indexed once per process: the embedded files never change while it runs.
+    static const Library k_builtin(builtin_templates());
     return k_builtin;
 }
 
@@ -132,14 +158,22 @@ Library Library::load(const std::string& user_dir) {
     if (!user.problems.empty()) {
         throw problems_error(user.problems, user_dir);
     }
-    std::vector<Template> merged = builtin().all();
+    // Merged from the parsed built-ins, not from builtin(): that would index them once more
+    // only to index the merged library again.
+    std::vector<Template> merged = builtin_templates();
+    merged.reserve(merged.size() + user.templates.size());
+    std::unordered_map<std::string, size_t> position;
+    position.reserve(merged.size() + user.templates.size());
+    for (size_t i = 0; i < merged.size(); ++i) {
+        position.emplace(merged[i].id, i);
+    }
     for (Template& t : user.templates) {
-        auto it = std::find_if(merged.begin(), merged.end(),
-                               [&](const Template& b) { return b.id == t.id; });
-        if (it != merged.end()) {
+        auto it = position.find(t.id);
+        if (it != position.end()) {
             t.overrides = true;
-            *it = std::move(t);
+            merged[it->second] = std::move(t);
         } else {
+            position.emplace(t.id, merged.size());
             merged.push_back(std::move(t));
         }
     }

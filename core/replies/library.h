@@ -54,6 +54,19 @@ public:
     // when any file does not pass the check.
     static Library load(const std::string& user_dir);
 
+    // As load(user_dir), kept in `cache_file`: when that file holds the library made from
+    // the same built-in templates and the same user files (each file's path, size and
+    // modification time), it is read from there instead of parsing and indexing every
+    // template; otherwise the library is loaded and the file written (atomically, mode 0600,
+    // its folder created). The cache only saves time: a missing, stale, corrupt or unwritable
+    // cache file is never an error, and problems in the user's files throw as load() does.
+    // An empty `cache_file` is load(user_dir). The format is described in library_cache.cpp.
+    static Library load_cached(const std::string& user_dir, const std::string& cache_file);
+
+    // The files load() reads from `user_dir`, in its order: every *.toml file directly in
+    // the folder, in name order, or the path itself when it is a file.
+    static std::vector<std::string> user_files(const std::string& user_dir);
+
     // A library of the given templates, without any file (for tests and tools).
     static Library from_templates(std::vector<Template> templates);
 
@@ -77,6 +90,7 @@ public:
 
 private:
     explicit Library(std::vector<Template> templates);
+    Library(std::vector<Template> templates, std::shared_ptr<const LibraryIndex> index);
 
     std::vector<Template> m_templates;
     std::shared_ptr<const LibraryIndex> m_index;  // immutable; shared by copies

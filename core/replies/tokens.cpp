@@ -19,8 +19,21 @@ constexpr std::array<std::string_view, 48> k_stop_words = {
     "we",   "what", "will", "with",  "you", "your",   "yes", "just", "am",  "been", "dear", "thank",
 };
 
+constexpr size_t k_longest_stop_word = 6;
+
+// Called for every word of every template when a library is indexed: most words are longer
+// than any stop word or differ in their first letter, so those are ruled out before any
+// comparison of whole words.
 bool is_stop_word(std::string_view w) {
-    return std::find(k_stop_words.begin(), k_stop_words.end(), w) != k_stop_words.end();
+    if (w.empty() || w.size() > k_longest_stop_word) {
+        return false;
+    }
+    for (std::string_view s : k_stop_words) {
+        if (s.size() == w.size() && s.front() == w.front() && s == w) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool is_word_char(char32_t cp) {
@@ -28,9 +41,18 @@ bool is_word_char(char32_t cp) {
            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
+// Compared byte by byte: the suffixes are a few letters long, shorter than a call to memcmp.
 bool ends_with(const std::string& s, std::string_view suffix) {
-    return s.size() >= suffix.size() &&
-           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+    if (s.size() < suffix.size()) {
+        return false;
+    }
+    const char* tail = s.data() + (s.size() - suffix.size());
+    for (size_t k = 0; k < suffix.size(); ++k) {
+        if (tail[k] != suffix[k]) {
+            return false;
+        }
+    }
+    return true;
 }
 
 // A deliberately small English stemmer: the same cut is applied to templates and inquiries,

@@ -1,0 +1,438 @@
+// The library cache: the parsed templates of the built-in and user folders together with their
+// index, so that a command that needs the library does not parse and index hundreds of
+// templates on every run. The file is private to one machine and one binary; any file that
+// does not read back exactly as described here is ignored and rewritten.
+//
+// Format (all integers little-endian as the machine writes them; doubles as their 8 bytes):
+//   magic    8 bytes "KEFURL01"
+//   key      u64 length, then that many bytes: the fingerprint of the inputs (below)
+//   payload  u64 length, then that many bytes:
+//     u64 n; n templates, each: id, title (str), category (i32), tags, keywords (str list),
+//       bodies (u64 count, then language and text str pairs), placeholders (str list),
+//       followup (u8 present, i64), status_after (u8 present, i32), vip_only, builtin,
+//       overrides (u8 each), origin (str)
+//     n index documents, each: length (f64), u64 k keywords, each form (str) and tokens
+//       (u64 count, u64 hashes)
+//     u64 m postings, each term (str), u64 count, then (u64 doc, f64 weight) pairs
+//     average_length (f64)
+//   check    u64 XXH3 of the payload
+// A str is a u64 length followed by its bytes; a str list a u64 count followed by strs.
+//
+// The key holds the format version, the XXH3 of every embedded template file, and for each
+// user file (in the order load() reads them) its path, size and modification time in
+// nanoseconds: editing, adding, removing or renaming a file, or another build, makes a
+// different key. A library read from a file modified in the last two seconds is not written
+// to the cache: the file may change again within the same tick of the file system's clock.
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "core/embedded.h"
+#include "core/hash.h"
+#include "core/replies/index.h"
+#include "core/replies/library.h"
+
+namespace kefu::replies {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_magic = "KEFURL01";
+
+class Writer {
+public:
+    void u8(uint8_t v) { m_out.push_back(static_cast<char>(v)); }
+    void u64(uint64_t v) { raw(&v, sizeof v); }
+    void i64(int64_t v) { raw(&v, sizeof v); }
+    void i32(int32_t v) { raw(&v, sizeof v); }
+    void f64(double v) { raw(&v, sizeof v); }
+    void str(std::string_view s) {
+        u64(s.size());
+        m_out.append(s);
+    }
+    void strs(const std::vector<std::string>& list) {
+        u64(list.size());
+        for (const std::string& s : list) {
+            str(s);
+        }
+    }
+    std::string& out() { return m_out; }
+
+private:
+    void raw(const void* p, size_t n) { m_out.append(static_cast<const char*>(p), n); }
+    std::string m_out;
+};
+
+// Reads what Writer wrote; every read checks the bounds, and after the first failure every
+// read fails, so that the caller checks ok() once at the end.
+class Reader {
+public:
+    explicit Reader(std::string_view in) : m_in(in) {}
+
+    bool ok() const { return m_ok; }
+    void fail() { m_ok = false; }
+    bool at_end() const { return m_at == m_in.size(); }
+    uint8_t u8() {
+        uint8_t v = 0;
+        raw(&v, sizeof v);
+        return v;
+    }
+    uint64_t u64() {
+        uint64_t v = 0;
+        raw(&v, sizeof v);
+        return v;
+    }
+    int64_t i64() {
+        int64_t v = 0;
+        raw(&v, sizeof v);
+        return v;
+    }
+    int32_t i32() {
+        int32_t v = 0;
+        raw(&v, sizeof v);
+        return v;
+    }
+    double f64() {
+        double v = 0;
+        raw(&v, sizeof v);
+        return v;
+    }
+    std::string_view view(uint64_t n) {
+        if (!m_ok || n > m_in.size() - m_at) {
+            m_ok = false;
+            return {};
+        }
+        std::string_view s = m_in.substr(m_at, n);
+        m_at += n;
+        return s;
+    }
+    std::string str() { return std::string(view(u64())); }
+    // A count of items that take at least `min_size` bytes each: one larger than what is
+    // left could hold fails at once, so that a corrupt count never allocates much.
+    uint64_t count(size_t min_size) {
+        uint64_t n = u64();
+        if (!m_ok || n > (m_in.size() - m_at) / min_size) {
+            m_ok = false;
+            return 0;
+        }
+        return n;
+    }
+    std::vector<std::string> strs() {
+        std::vector<std::string> out(count(sizeof(uint64_t)));
+        for (std::string& s : out) {
+            s = str();
+        }
+        return out;
+    }
+
+private:
+    void raw(void* p, size_t n) {
+        if (!m_ok || n > m_in.size() - m_at) {
+            m_ok = false;
+            return;
+        }
+        std::memcpy(p, m_in.data() + m_at, n);
+        m_at += n;
+    }
+    std::string_view m_in;
+    size_t m_at = 0;
+    bool m_ok = true;
+};
+
+void write_template(Writer& w, const Template& t) {
+    w.str(t.id);
+    w.str(t.title);
+    w.i32(static_cast<int32_t>(t.category));
+    w.strs(t.tags);
+    w.strs(t.keywords);
+    w.u64(t.bodies.size());
+    for (const auto& [lang, body] : t.bodies) {
+        w.str(lang);
+        w.str(body);
+    }
+    w.strs(t.placeholders);
+    w.u8(t.followup ? 1 : 0);
+    w.i64(t.followup.value_or(0));
+    w.u8(t.status_after ? 1 : 0);
+    w.i32(static_cast<int32_t>(t.status_after.value_or(Status::New)));
+    w.u8(t.vip_only ? 1 : 0);
+    w.u8(t.builtin ? 1 : 0);
+    w.u8(t.overrides ? 1 : 0);
+    w.str(t.origin);
+}
+
+Template read_template(Reader& r) {
+    Template t;
+    t.id = r.str();
+    t.title = r.str();
+    int32_t category = r.i32();
+    if (category < 0 || category > static_cast<int32_t>(Category::Complaint)) {
+        r.fail();
+    }
+    t.category = static_cast<Category>(category);
+    t.tags = r.strs();
+    t.keywords = r.strs();
+    uint64_t bodies = r.count(2 * sizeof(uint64_t));
+    for (uint64_t i = 0; i < bodies; ++i) {
+        std::string lang = r.str();
+        t.bodies[lang] = r.str();
+    }
+    t.placeholders = r.strs();
+    bool has_followup = r.u8() != 0;
+    int64_t followup = r.i64();
+    if (has_followup) {
+        t.followup = followup;
+    }
+    bool has_status = r.u8() != 0;
+    int32_t status = r.i32();
+    if (has_status) {
+        if (status != static_cast<int32_t>(Status::Waiting) &&
+            status != static_cast<int32_t>(Status::Resolved)) {
+            r.fail();
+        }
+        t.status_after = static_cast<Status>(status);
+    }
+    t.vip_only = r.u8() != 0;
+    t.builtin = r.u8() != 0;
+    t.overrides = r.u8() != 0;
+    t.origin = r.str();
+    return t;
+}
+
+std::string serialize(const std::vector<Template>& templates, const LibraryIndex& index) {
+    Writer w;
+    w.u64(templates.size());
+    for (const Template& t : templates) {
+        write_template(w, t);
+    }
+    for (const IndexedTemplate& doc : index.docs) {
+        w.f64(doc.length);
+        w.u64(doc.keywords.size());
+        for (const Keyword& k : doc.keywords) {
+            w.str(k.form);
+            w.u64(k.tokens.size());
+            for (uint64_t h : k.tokens) {
+                w.u64(h);
+            }
+        }
+    }
+    w.u64(index.postings.size());
+    for (const auto& [term, postings] : index.postings) {
+        w.str(term);
+        w.u64(postings.size());
+        for (const Posting& p : postings) {
+            w.u64(p.doc);
+            w.f64(p.weight);
+        }
+    }
+    w.f64(index.average_length);
+    return std::move(w.out());
+}
+
+struct Parts {
+    std::vector<Template> templates;
+    std::shared_ptr<LibraryIndex> index;
+};
+
+std::optional<Parts> deserialize(std::string_view payload) {
+    Reader r(payload);
+    Parts parts;
+    uint64_t n = r.count(1);
+    parts.templates.reserve(n);
+    for (uint64_t i = 0; i < n && r.ok(); ++i) {
+        parts.templates.push_back(read_template(r));
+    }
+    parts.index = std::make_shared<LibraryIndex>();
+    parts.index->docs.resize(r.ok() ? n : 0);
+    for (size_t d = 0; d < parts.index->docs.size() && r.ok(); ++d) {
+        IndexedTemplate& doc = parts.index->docs[d];
+        doc.length = r.f64();
+        uint64_t keywords = r.count(2 * sizeof(uint64_t));
+        if (keywords != parts.templates[d].keywords.size()) {
+            return std::nullopt;
+        }
+        doc.keywords.resize(keywords);
+        for (Keyword& k : doc.keywords) {
+            k.form = r.str();
+            k.tokens.resize(r.count(sizeof(uint64_t)));
+            for (uint64_t& h : k.tokens) {
+                h = r.u64();
+            }
+        }
+    }
+    uint64_t terms = r.count(2 * sizeof(uint64_t));
+    parts.index->postings.reserve(terms);
+    for (uint64_t i = 0; i < terms && r.ok(); ++i) {
+        std::string term = r.str();
+        std::vector<Posting> postings(r.count(2 * sizeof(uint64_t)));
+        for (Posting& p : postings) {
+            p.doc = r.u64();
+            p.weight = r.f64();
+            if (p.doc >= n) {
+                return std::nullopt;
+            }
+        }
+        parts.index->postings.emplace(std::move(term), std::move(postings));
+    }
+    parts.index->average_length = r.f64();
+    if (!r.ok() || !r.at_end()) {
+        return std::nullopt;
+    }
+    return parts;
+}
+
+// A file modified less than this long ago may still be written to within the same tick of
+// the file system's clock after it is read, keeping its size and modification time: a
+// library read from such a file is not cached.
+constexpr int64_t k_settle_ns = 2'000'000'000;
+
+// The fingerprint of everything the library is made from (see the format comment above).
+// `settled` is set to false when a user file was modified too recently to be trusted.
+std::string cache_key(const std::vector<std::string>& user_files, bool& settled) {
+    settled = true;
+    struct timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    int64_t now_ns = static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    Writer w;
+    w.str(k_magic);
+    Hasher builtin;
+    for (const embedded::File& f : embedded::under("templates/")) {
+        builtin.add(f.path).add(f.data);
+    }
+    w.u64(builtin.digest());
+    w.u64(user_files.size());
+    for (const std::string& path : user_files) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) {
+            return {};  // cannot tell whether it changed: no cache
+        }
+        w.str(path);
+        w.u64(static_cast<uint64_t>(st.st_size));
+        w.i64(static_cast<int64_t>(st.st_mtim.tv_sec));
+        w.i64(static_cast<int64_t>(st.st_mtim.tv_nsec));
+        int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
+                           st.st_mtim.tv_nsec;
+        settled = settled && now_ns - mtime_ns >= k_settle_ns;
+    }
+    return std::move(w.out());
+}
+
+// The whole file in one read(2) of its size: the cache is large (about 3 KB a template) and
+// read on every run, where a buffered stream costs more than the parsing of its contents.
+std::optional<std::string> read_whole(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return std::nullopt;
+    }
+    struct stat st {};
+    std::optional<std::string> data;
+    if (::fstat(fd, &st) == 0 && st.st_size >= 0) {
+        data.emplace(static_cast<size_t>(st.st_size), '\0');
+        size_t done = 0;
+        while (done < data->size()) {
+            ssize_t n = ::read(fd, data->data() + done, data->size() - done);
+            if (n < 0 && errno == EINTR) {
+                continue;
+            }
+            if (n <= 0) {
+                data.reset();  // shorter than it said, or unreadable
+                break;
+            }
+            done += static_cast<size_t>(n);
+        }
+    }
+    ::close(fd);
+    return data;
+}
+
+std::optional<Parts> read_cache(const std::string& cache_file, std::string_view key) {
+    auto data = read_whole(cache_file);
+    if (!data) {
+        return std::nullopt;
+    }
+    Reader r(*data);
+    if (r.view(k_magic.size()) != k_magic) {
+        return std::nullopt;
+    }
+    std::string_view stored_key = r.view(r.u64());
+    std::string_view payload = r.view(r.u64());
+    uint64_t check = r.u64();
+    if (!r.ok() || !r.at_end() || stored_key != key || hash64(payload) != check) {
+        return std::nullopt;
+    }
+    return deserialize(payload);
+}
+
+// Writes the file next to its final place and renames it there, so that a reader sees the
+// old file or the new one, never half of one. Failures are ignored: the cache only saves time.
+void write_cache(const std::string& cache_file, std::string_view key,
+                 const std::vector<Template>& templates, const LibraryIndex& index) {
+    std::string payload = serialize(templates, index);
+    Writer w;
+    w.out().append(k_magic);
+    w.str(key);
+    w.str(payload);
+    w.u64(hash64(payload));
+    const std::string& data = w.out();
+
+    std::error_code ec;
+    fs::path target(cache_file);
+    if (target.has_parent_path()) {
+        fs::create_directories(target.parent_path(), ec);
+    }
+    std::random_device random;
+    std::string temp = cache_file + ".tmp" + std::to_string(random());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return;
+    }
+    size_t done = 0;
+    bool ok = true;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            ok = false;
+            break;
+        }
+        done += static_cast<size_t>(n);
+    }
+    ok = ::close(fd) == 0 && ok;
+    if (!ok || ::rename(temp.c_str(), cache_file.c_str()) != 0) {
+        ::unlink(temp.c_str());
+    }
+}
+
+}  // namespace
+
+Library Library::load_cached(const std::string& user_dir, const std::string& cache_file) {
+    std::error_code ec;
+    bool has_user = !user_dir.empty() && fs::exists(user_dir, ec);
+    std::vector<std::string> files;
+    if (has_user) {
+        files = user_files(user_dir);
+    }
+    bool settled = false;
+    std::string key = cache_file.empty() ? std::string() : cache_key(files, settled);
+    if (!key.empty()) {
+        if (auto parts = read_cache(cache_file, key)) {
+            return Library(std::move(parts->templates), std::move(parts->index));
+        }
+    }
+    Library library = load(user_dir);
+    if (!key.empty() && settled) {
+        write_cache(cache_file, key, library.all(), library.index());
+    }
+    return library;
+}
+
+}  // namespace kefu::replies
