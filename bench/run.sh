@@ -66,7 +66,7 @@ esac
 rm -rf "$WORK"
 mkdir -p "$WORK/config" "$WORK/data"
 # kefu sees only the work folder: no user config or rules, no default database.
-export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data TZ=Asia/Shanghai NO_COLOR=1
+export XDG_CONFIG_HOME=$WORK/config XDG_DATA_HOME=$WORK/data XDG_CACHE_HOME=$WORK/cache TZ=Asia/Shanghai NO_COLOR=1
 unset KEFU_DB KEFU_NOW
 SUMMARY=$WORK/summary.txt
 NOTES=$WORK/notes.txt
