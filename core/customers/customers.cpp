@@ -45,7 +45,8 @@ ListPage list_customers(Store& store, const ListFilter& filter) {
         r.open_threads = q.getColumn(5).getInt64();
         r.first_contact = q.getColumn(6).getInt64();
         r.last_contact = q.getColumn(7).getInt64();
-        for (auto ch : text::split(q.getColumn(8).getString(), ',')) {
+        const std::string channels = q.getColumn(8).getString();  // split() gives views into it
+        for (auto ch : text::split(channels, ',')) {
             if (!ch.empty()) {
                 r.channels.emplace_back(ch);
             }
