@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
+#include <iterator>
 
 #include "core/error.h"
 #include "core/time.h"
@@ -24,6 +26,8 @@ std::string home_dir() {
 }
 
 }  // namespace
+
+std::string read_stdin() { return std::string(std::istreambuf_iterator<char>(std::cin), {}); }
 
 bool known_timezone(const std::string& name) {
     if (timeutil::parse_fixed_zone(name)) {

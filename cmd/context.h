@@ -17,6 +17,9 @@
 
 namespace kefu::cli {
 
+// All of standard input (ids given as "-", `kefu rules test --file -`).
+std::string read_stdin();
+
 struct GlobalOptions {
     std::string db;
     std::string format = "table";

@@ -1,8 +1,6 @@
 // kefu followup ID… --in/--at, kefu followup list, kefu done ID…: promises to come back.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -29,9 +27,6 @@ struct FollowupOptions {
     CLI::App* list = nullptr;
 };
 
-std::string read_stdin() {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-}
 
 // "in 1d", "now", "2h late": when a time falls relative to now.
 std::string relative(TimePoint t, TimePoint now) {

@@ -1,8 +1,6 @@
 // kefu note ID… TEXT: a note in the history of conversations.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "cmd/commands.h"
@@ -30,7 +28,7 @@ int run(Context& ctx, const NoteOptions& o) {
     }
     std::vector<std::string> words(o.args.begin(), o.args.end() - 1);
     auto ids = workflow::ids_from_words(
-        words, [] { return std::string(std::istreambuf_iterator<char>(std::cin), {}); });
+        words, read_stdin);
     Store& store = ctx.store();
     WriteTx tx(store);
     workflow::require_inquiries(store, ids);

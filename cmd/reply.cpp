@@ -6,15 +6,14 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
-#include <sstream>
 
 #include "cmd/commands.h"
 #include "cmd/render.h"
 #include "cmd/replies_setup.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/text.h"
 #include "core/time.h"
 #include "core/workflow/followup.h"
@@ -93,10 +92,7 @@ std::string edit_text(const std::string& text) {
                                       : std::string("it was killed"),
                     "nothing was recorded");
     }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return files::read_file(path, "the edited reply");
 }
 
 // The template to send: by id, or the Nth suggestion.

@@ -3,15 +3,13 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "cmd/commands.h"
 #include "cmd/triage_setup.h"
 #include "core/embedded.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/mail/message.h"
 #include "core/text.h"
 #include "core/triage/rules.h"
@@ -34,21 +32,9 @@ struct CheckOptions {
 
 std::string read_text(const std::string& path) {
     if (path == "-") {
-        std::stringstream ss;
-        ss << std::cin.rdbuf();
-        return ss.str();
+        return read_stdin();
     }
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw Error("cannot read", path, "no such file");
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    if (!in.good() && !in.eof()) {
-        throw Error("cannot read", path, "read error");
-    }
-    return ss.str();
+    return files::read_file(path);
 }
 
 int run_test(Context& ctx, const TestOptions& o) {

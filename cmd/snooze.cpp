@@ -1,8 +1,6 @@
 // kefu snooze ID… --until TIME [--or-reply]: hide conversations from the queue for a while.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "cmd/commands.h"
@@ -32,7 +30,7 @@ int run(Context& ctx, const SnoozeOptions& o) {
     }
     TimePoint until = o.clear ? 0 : workflow::parse_until("--until", o.until, ctx.now());
     auto ids = workflow::ids_from_words(
-        o.ids, [] { return std::string(std::istreambuf_iterator<char>(std::cin), {}); });
+        o.ids, read_stdin);
     Store& store = ctx.store();
     WriteTx tx(store);
     workflow::require_inquiries(store, ids);

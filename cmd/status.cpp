@@ -1,8 +1,6 @@
 // kefu status ID… STATUS: move conversations along new → open → waiting → resolved → closed.
 #include <fmt/format.h>
 
-#include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "cmd/commands.h"
@@ -18,9 +16,6 @@ struct StatusOptions {
     std::string reason;
 };
 
-std::string read_stdin() {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-}
 
 int run(Context& ctx, const StatusOptions& o) {
     if (o.args.size() < 2) {

@@ -1,11 +1,10 @@
 #include "cmd/triage_setup.h"
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "core/triage/engine.h"
 #include "core/triage/priority.h"
 
@@ -20,10 +19,7 @@ std::optional<triage::RulesFile> user_rules(Context& ctx, const std::string& rul
         }
         return std::nullopt;
     }
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return triage::RulesFile{path, ss.str()};
+    return triage::RulesFile{path, files::read_file(path, "rules")};
 }
 
 std::shared_ptr<const triage::Engine> load_engine(Context& ctx, const std::string& rules_path) {

@@ -1,12 +1,13 @@
 #include "core/config.h"
 
+#include <unistd.h>
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "core/time.h"
 
 namespace kefu {
@@ -154,16 +155,10 @@ Config Config::parse(std::string_view toml_text, const std::string& origin) {
 }
 
 Config Config::load(const std::string& path, bool must_exist) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        if (must_exist) {
-            throw Error("cannot read config", path, "no such file");
-        }
+    if (!must_exist && ::access(path.c_str(), R_OK) != 0) {
         return Config{};
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str(), path);
+    return parse(files::read_file(path, "config"), path);
 }
 
 }  // namespace kefu

@@ -4,11 +4,10 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "core/embedded.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/text.h"
 
 namespace kefu::import {
@@ -146,12 +145,7 @@ std::vector<std::string> builtin_presets() {
 
 Preset load_preset(const std::string& name_or_path, const std::string& user_dir) {
     namespace fs = std::filesystem;
-    auto read = [](const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    };
+    auto read = [](const fs::path& p) { return files::read_file(p.string(), "preset"); };
     if (name_or_path.ends_with(".toml")) {
         if (!fs::is_regular_file(name_or_path)) {
             throw Error("cannot read preset", name_or_path, "no such file");

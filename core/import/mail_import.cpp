@@ -9,12 +9,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <istream>
 #include <set>
 #include <streambuf>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "core/import/import.h"
 #include "core/import/pipeline.h"
 #include "core/import/rejects.h"
@@ -60,23 +60,6 @@ private:
     std::vector<char> m_buf;
     uint64_t m_bytes = 0;
 };
-
-// Reads a whole (small) file; kefu::Error when it cannot.
-std::string read_file(const fs::path& p, size_t limit) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
-        throw Error("cannot read", p.string(), std::strerror(errno));
-    }
-    std::string data;
-    char buf[65536];
-    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-        data.append(buf, static_cast<size_t>(in.gcount()));
-        if (data.size() > limit) {
-            break;
-        }
-    }
-    return data;
-}
 
 // "Tue Mar  4 03:33:20 2003" at the end of an mbox From_ line, as UTC.
 std::optional<TimePoint> from_line_date(std::string_view line) {
@@ -327,7 +310,7 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
                     w.bytes = ++done;
                     std::string raw;
                     try {
-                        raw = read_file(f, mail::k_max_message_bytes + 1);
+                        raw = files::read_file(f.string(), "", mail::k_max_message_bytes + 1);
                     } catch (const Error& e) {
                         if (!in_folder) {
                             throw;

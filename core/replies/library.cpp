@@ -10,6 +10,7 @@
 
 #include "core/embedded.h"
 #include "core/error.h"
+#include "core/files.h"
 #include "core/replies/index.h"
 #include "core/replies/template_file.h"
 
@@ -79,20 +80,12 @@ Collected collect_dir(const std::string& dir) {
         return c;
     }
     for (const fs::path& path : template_files(dir)) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
+        std::string text;
+        try {
+            text = files::read_file(path.string());
+        } catch (const Error&) {
             c.problems.push_back({path.string(), "cannot read the file"});
             continue;
-        }
-        std::string text;
-        std::error_code size_ec;
-        uintmax_t size = fs::file_size(path, size_ec);
-        if (!size_ec) {
-            text.reserve(static_cast<size_t>(size));
-        }
-        char buffer[16384];
-        while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
-            text.append(buffer, static_cast<size_t>(in.gcount()));
         }
         collect(c, text, path.string(), false, seen);
     }
