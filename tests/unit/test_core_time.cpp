@@ -1,25 +1,11 @@
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <ctime>
-
 #include "core/time.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 using namespace kefu::timeutil;
-
-namespace {
-struct ZoneGuard {
-    explicit ZoneGuard(const char* tz) {
-        setenv("TZ", tz, 1);
-        tzset();
-    }
-    ~ZoneGuard() {
-        setenv("TZ", "UTC", 1);
-        tzset();
-    }
-};
-}  // namespace
+using kefu_test::ZoneGuard;
 
 TEST_CASE("durations in the units sellers write") {
     CHECK(parse_duration("30m") == 1800);

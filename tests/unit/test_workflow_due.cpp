@@ -10,11 +10,11 @@
 #include <set>
 #include <string>
 
-#include "core/store/inquiry_writer.h"
 #include "core/workflow/due.h"
 #include "core/workflow/followup.h"
 #include "core/workflow/sla.h"
 #include "core/workflow/status.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 using namespace kefu::workflow;
@@ -25,41 +25,10 @@ constexpr TimePoint k_hour = 3600;
 constexpr TimePoint k_day = 86400;
 constexpr TimePoint k_t0 = 1'800'000'000;
 
-struct Shop {
-    std::unique_ptr<Store> store = Store::open(":memory:", StoreMode::Write);
+// The shared chat fixture with the configuration and priority model that SLAs and `due` read.
+struct Shop : kefu_test::ChatShop {
     Config config;
     PriorityModel model;
-    int n = 0;
-
-    int64_t message(const std::string& buyer, const std::string& order, TimePoint at,
-                    double priority = 0, bool from_seller = false) {
-        ++n;
-        int64_t import_id = begin_import(*store, "test.csv", "csv", at, false);
-        Classifier cls;
-        if (priority != 0) {
-            cls.text = [priority](const NewInquiry&) {
-                Classification c;
-                c.static_score = priority;
-                return c;
-            };
-        }
-        InquiryWriter w(*store, import_id, cls, at, 100);
-        NewInquiry in;
-        in.source = "test.csv:" + std::to_string(n);
-        in.external_id = "Q" + std::to_string(n);
-        in.received_at = at;
-        in.channel = "taobao";
-        in.buyer.name = buyer;
-        in.buyer.channel = "taobao";
-        in.buyer.name_is_handle = true;
-        in.contact = buyer;
-        in.order_id = order;
-        in.body = "message " + std::to_string(n);
-        in.from_seller = from_seller;
-        w.add(in);
-        w.finish("");
-        return store->db().execAndGet("SELECT max(id) FROM inquiry").getInt64();
-    }
 
     std::vector<DueItem> due(TimePoint now, int64_t within = 0, bool unnotified = false) {
         DueOptions o;
@@ -99,9 +68,9 @@ TEST_CASE("first-response SLA: by level, from the first unanswered message") {
     s.config.sla.first_response = 24 * k_hour;
     s.config.sla.first_response_by_level = {{"urgent", 2 * k_hour}};
     s.model.level = [](double p) { return p >= 12 ? "urgent" : "normal"; };
-    int64_t calm = s.message("小鹿", "O1", k_t0, 1);
-    int64_t calm2 = s.message("小鹿", "O1", k_t0 + 5 * k_hour, 1);
-    int64_t angry = s.message("王芳", "O2", k_t0, 15);
+    int64_t calm = s.message("小鹿", "O1", k_t0, {.priority = 1});
+    int64_t calm2 = s.message("小鹿", "O1", k_t0 + 5 * k_hour, {.priority = 1});
+    int64_t angry = s.message("王芳", "O2", k_t0, {.priority = 15});
 
     SlaState st = s.sla(calm2, k_t0 + 23 * k_hour);
     CHECK(st.kind == SlaKind::FirstResponse);
@@ -162,7 +131,7 @@ TEST_CASE("follow-up-response SLA: the buyer wrote again after an answer") {
     int64_t d = s.message("小鹿", "O1", k_t0 + 6 * k_hour);
     CHECK(s.sla(d, k_t0 + 20 * k_hour).since == k_t0 + 6 * k_hour);
     // The seller's own message in the thread (imported mail) is an answer too.
-    s.message("小鹿", "O1", k_t0 + 7 * k_hour, 0, true);
+    s.message("小鹿", "O1", k_t0 + 7 * k_hour, {.from_seller = true});
     CHECK(s.sla(d, k_t0 + 20 * k_hour).kind == SlaKind::None);
 }
 
@@ -337,7 +306,8 @@ TEST_CASE("a limit gives the most late items of the full list, and reads little"
     for (int i = 0; i < 150; ++i) {
         TimePoint at = k_t0 + static_cast<TimePoint>(rng() % (10 * k_day));
         double priority = static_cast<double>(1 + rng() % 15);
-        int64_t id = s.message(fmt::format("buyer{}", i), fmt::format("O{}", i), at, priority);
+        int64_t id = s.message(fmt::format("buyer{}", i), fmt::format("O{}", i), at,
+                               {.priority = priority});
         if (i % 3 == 0) {
             WriteTx tx(*s.store);
             record_followup(*s.store, id, at + static_cast<TimePoint>(rng() % (5 * k_day)), "",

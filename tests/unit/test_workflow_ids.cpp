@@ -2,8 +2,6 @@
 // commands (core/workflow/when.h): what scripts feed kefu, and the errors they get back.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
-#include <ctime>
 #include <functional>
 #include <string>
 
@@ -11,23 +9,13 @@
 #include "core/time.h"
 #include "core/workflow/ids.h"
 #include "core/workflow/when.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 using namespace kefu::workflow;
+using kefu_test::ZoneGuard;
 
 namespace {
-
-// Runs a test in a zone and puts UTC back, as the other tests expect.
-struct ZoneGuard {
-    explicit ZoneGuard(const char* tz) {
-        setenv("TZ", tz, 1);
-        tzset();
-    }
-    ~ZoneGuard() {
-        setenv("TZ", "UTC", 1);
-        tzset();
-    }
-};
 
 // The error a call throws, or an empty one when it throws none.
 template <typename F>

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "core/error.h"
-#include "core/store/inquiry_writer.h"
 #include "core/workflow/log.h"
 #include "core/workflow/status.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 using namespace kefu::workflow;
@@ -18,37 +18,7 @@ namespace {
 constexpr TimePoint k_day = 86400;
 constexpr TimePoint k_t0 = 1'800'000'000;
 
-// A store and an importer of single chat messages: the same buyer and order within the
-// thread window make one thread, as in a marketplace export.
-struct Shop {
-    std::unique_ptr<Store> store = Store::open(":memory:", StoreMode::Write);
-    int n = 0;
-
-    int64_t message(const std::string& buyer, const std::string& order, TimePoint at,
-                    bool from_seller = false) {
-        ++n;
-        int64_t import_id = begin_import(*store, "test.csv", "csv", at, false);
-        InquiryWriter w(*store, import_id, {}, at, 100);
-        NewInquiry in;
-        in.source = "test.csv:" + std::to_string(n);
-        in.external_id = "Q" + std::to_string(n);
-        in.received_at = at;
-        in.channel = "taobao";
-        in.buyer.name = buyer;
-        in.buyer.channel = "taobao";
-        in.buyer.name_is_handle = true;
-        in.contact = buyer;
-        in.order_id = order;
-        in.body = "message " + std::to_string(n);
-        in.from_seller = from_seller;
-        w.add(in);
-        w.finish("");
-        return store->db().execAndGet("SELECT max(id) FROM inquiry").getInt64();
-    }
-
-    int64_t value(const std::string& sql) { return store->db().execAndGet(sql).getInt64(); }
-    bool is_null(const std::string& sql) { return store->db().execAndGet(sql).isNull(); }
-};
+using Shop = kefu_test::ChatShop;
 
 }  // namespace
 
