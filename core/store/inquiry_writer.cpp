@@ -181,9 +181,7 @@ struct InquiryWriter::Impl {
           buyer(s.db(),
                 "SELECT c.vip, (SELECT count(*) FROM inquiry i WHERE i.customer_id = c.id AND "
                 "i.is_head = 1 AND i.status IN (0, 1, 2)) FROM customer c WHERE c.id = ?"),
-          thread_count(s.db(),
-                       "SELECT count(*) FROM inquiry WHERE thread_id = ?1 AND flags & 2 = 0 AND "
-                       "(received_at < ?2 OR (received_at = ?2 AND id <= ?3))"),
+          thread_count(s.db(), k_sql_thread_messages),
           reply(s.db(),
                 "INSERT INTO reply(inquiry_id, template_id, language, text, sent_at, source) "
                 "VALUES (?, '', ?, ?, ?, 'mail')") {}

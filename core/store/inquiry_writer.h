@@ -56,6 +56,12 @@ struct Classification {
     std::shared_ptr<void> detail;                 // the classifier's own record, for `signals`
 };
 
+// thread_messages below: ?1 thread, ?2 received_at, ?3 id → the buyer's messages of the
+// thread up to this one (seller mail left out). Import and retag count it alike.
+inline constexpr const char* k_sql_thread_messages =
+    "SELECT count(*) FROM inquiry WHERE thread_id = ?1 AND flags & 2 = 0 AND "
+    "(received_at < ?2 OR (received_at = ?2 AND id <= ?3))";
+
 // Signals about the buyer that triage weighs, known only to the store.
 struct BuyerSignals {
     bool vip = false;

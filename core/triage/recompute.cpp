@@ -18,33 +18,34 @@ std::string or_dash(std::string_view s) { return s.empty() ? "—" : std::string
 
 }  // namespace
 
+void read_stored(SQLite::Statement& q, StoredTriage& s) {
+    s.id = q.getColumn(0).getInt64();
+    s.customer_id = q.getColumn(1).getInt64();
+    s.thread_id = q.getColumn(2).getInt64();
+    s.received_at = q.getColumn(3).getInt64();
+    s.status = static_cast<Status>(q.getColumn(4).getInt());
+    if (!q.getColumn(5).isNull()) {
+        s.first_response_at = q.getColumn(5).getInt64();
+    }
+    s.subject = q.getColumn(6).getString();
+    s.body = q.getColumn(7).getString();
+    s.goods_kind = static_cast<GoodsKind>(q.getColumn(8).getInt());
+    s.order_id = q.getColumn(9).getString();
+    s.flags = q.getColumn(10).getInt64();
+    s.category = static_cast<Category>(q.getColumn(11).getInt());
+    s.priority_static = q.getColumn(12).getDouble();
+    s.language = q.getColumn(13).getString();
+}
+
 std::optional<StoredTriage> load_stored(Store& store, int64_t id) {
     SQLite::Database& db = store.db();
-    SQLite::Statement q(db,
-                        "SELECT coalesce(customer_id, 0), thread_id, received_at, status, "
-                        "first_response_at, subject, body, goods_kind, order_id, flags, category, "
-                        "priority_static, language FROM inquiry WHERE id = ?");
+    SQLite::Statement q(db, fmt::format("SELECT {} FROM inquiry WHERE id = ?", k_sql_stored_columns));
     q.bind(1, id);
     if (!q.executeStep()) {
         return std::nullopt;
     }
     StoredTriage s;
-    s.id = id;
-    s.customer_id = q.getColumn(0).getInt64();
-    s.thread_id = q.getColumn(1).getInt64();
-    s.received_at = q.getColumn(2).getInt64();
-    s.status = static_cast<Status>(q.getColumn(3).getInt());
-    if (!q.getColumn(4).isNull()) {
-        s.first_response_at = q.getColumn(4).getInt64();
-    }
-    s.subject = q.getColumn(5).getString();
-    s.body = q.getColumn(6).getString();
-    s.goods_kind = static_cast<GoodsKind>(q.getColumn(7).getInt());
-    s.order_id = q.getColumn(8).getString();
-    s.flags = q.getColumn(9).getInt64();
-    s.category = static_cast<Category>(q.getColumn(10).getInt());
-    s.priority_static = q.getColumn(11).getDouble();
-    s.language = q.getColumn(12).getString();
+    read_stored(q, s);
 
     SQLite::Statement tags(db, "SELECT name, source FROM tag WHERE inquiry_id = ? ORDER BY name");
     tags.bind(1, id);

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/model.h"
+#include "core/store/inquiry_writer.h"
 #include "core/store/store.h"
 #include "core/triage/engine.h"
 
@@ -72,15 +73,12 @@ struct StoredTriage {
 };
 
 // The queries of the signals, shared by load_stored() and the bulk reader of retag.cpp so
-// that both read them alike.
-//   k_sql_thread_messages  ?1 thread, ?2 received_at, ?3 id → thread_messages
+// that both read them alike (import counts thread_messages with the same
+// k_sql_thread_messages, core/store/inquiry_writer.h).
 //   k_sql_open_threads     ?1 customer, ?2 thread, ?3 received_at → open_from_customer
 //   k_sql_all_open_threads every open thread: customer (NULL for none), start, thread id;
 //                          a scan of the table, which reads a million rows in a fraction of
 //                          the time that looking each one up from an index takes
-inline constexpr const char* k_sql_thread_messages =
-    "SELECT count(*) FROM inquiry WHERE thread_id = ?1 AND flags & 2 = 0 AND "
-    "(received_at < ?2 OR (received_at = ?2 AND id <= ?3))";
 inline constexpr const char* k_sql_open_threads =
     "SELECT count(*) FROM inquiry h WHERE h.customer_id = ?1 AND h.is_head = 1 AND "
     "h.status < 3 AND h.flags & 2 = 0 AND h.thread_id <> ?2 AND "
@@ -89,6 +87,14 @@ inline constexpr const char* k_sql_all_open_threads =
     "SELECT h.customer_id, (SELECT min(received_at) FROM inquiry t WHERE t.thread_id = "
     "h.thread_id), h.thread_id FROM inquiry h NOT INDEXED WHERE h.is_head = 1 AND "
     "h.status < 3 AND h.flags & 2 = 0";
+
+// The stored triage columns of an inquiry, as read_stored() reads them (both the one-inquiry
+// and the bulk reader select them).
+inline constexpr const char* k_sql_stored_columns =
+    "id, coalesce(customer_id, 0), thread_id, received_at, status, first_response_at, subject, "
+    "body, goods_kind, order_id, flags, category, priority_static, language";
+// Fills `s` (all but tags and signals) from a row of k_sql_stored_columns.
+void read_stored(SQLite::Statement& row, StoredTriage& s);
 
 // One inquiry with its tags and current signals; nullopt when there is no such inquiry.
 std::optional<StoredTriage> load_stored(Store& store, int64_t id);

@@ -204,11 +204,9 @@ struct StoredReader::Impl {
     std::unordered_set<int64_t> long_threads;
 
     explicit Impl(Store& store)
-        : rows(store.db(),
-               "SELECT id, coalesce(customer_id, 0), thread_id, received_at, status, "
-               "first_response_at, subject, body, goods_kind, order_id, flags, category, "
-               "priority_static, language FROM inquiry WHERE id > ? AND flags & 2 = 0 "
-               "ORDER BY id LIMIT ?"),
+        : rows(store.db(), fmt::format("SELECT {} FROM inquiry WHERE id > ? AND flags & 2 = 0 "
+                                       "ORDER BY id LIMIT ?",
+                                       k_sql_stored_columns)),
           tags(store.db(),
                "SELECT inquiry_id, name, source FROM tag WHERE inquiry_id BETWEEN ? AND ? "
                "ORDER BY inquiry_id, name"),
@@ -234,7 +232,7 @@ struct StoredReader::Impl {
 
     // The signals of k_sql_open_threads and k_sql_thread_messages (recompute.h).
     void signals(StoredTriage& s) {
-        if (getenv("NOPOS") == nullptr && long_threads.contains(s.thread_id)) {
+        if (long_threads.contains(s.thread_id)) {
             position.reset();
             position.bind(1, s.thread_id);
             position.bind(2, s.received_at);
@@ -275,23 +273,7 @@ std::vector<StoredTriage> StoredReader::next(size_t limit) {
     q.bind(1, m->after);
     q.bind(2, static_cast<int64_t>(limit));
     while (q.executeStep()) {
-        StoredTriage& s = out.emplace_back();
-        s.id = q.getColumn(0).getInt64();
-        s.customer_id = q.getColumn(1).getInt64();
-        s.thread_id = q.getColumn(2).getInt64();
-        s.received_at = q.getColumn(3).getInt64();
-        s.status = static_cast<Status>(q.getColumn(4).getInt());
-        if (!q.getColumn(5).isNull()) {
-            s.first_response_at = q.getColumn(5).getInt64();
-        }
-        s.subject = q.getColumn(6).getString();
-        s.body = q.getColumn(7).getString();
-        s.goods_kind = static_cast<GoodsKind>(q.getColumn(8).getInt());
-        s.order_id = q.getColumn(9).getString();
-        s.flags = q.getColumn(10).getInt64();
-        s.category = static_cast<Category>(q.getColumn(11).getInt());
-        s.priority_static = q.getColumn(12).getDouble();
-        s.language = q.getColumn(13).getString();
+        read_stored(q, out.emplace_back());
     }
     q.reset();
     for (StoredTriage& s : out) {
