@@ -13,12 +13,12 @@
 #include "core/time.h"
 
 namespace kefu::cli {
-namespace {
-
 std::string env(const char* name) {
     const char* v = std::getenv(name);
     return v == nullptr ? std::string() : std::string(v);
 }
+
+namespace {
 
 std::string home_dir() {
     std::string h = env("HOME");

@@ -17,6 +17,9 @@
 
 namespace kefu::cli {
 
+// The value of an environment variable, "" when it is not set.
+std::string env(const char* name);
+
 // All of standard input (ids given as "-", `kefu rules test --file -`).
 std::string read_stdin();
 

@@ -20,14 +20,6 @@ struct ExplainOptions {
     std::string rules;
 };
 
-nlohmann::ordered_json term_json(const triage::Term& t) {
-    return {{"name", t.name},
-            {"raw", t.raw},
-            {"coefficient", t.coefficient},
-            {"contribution", t.contribution},
-            {"detail", t.detail}};
-}
-
 nlohmann::ordered_json explanation_json(const triage::Explanation& e) {
     const triage::StoredTriage& s = e.stored;
     nlohmann::ordered_json j;
@@ -38,16 +30,8 @@ nlohmann::ordered_json explanation_json(const triage::Explanation& e) {
     j["level"] = e.level;
     j["language"] = e.result.language;
     j["static"] = e.result.static_score;
-    nlohmann::ordered_json terms = nlohmann::ordered_json::array();
-    for (const auto& t : e.terms) {
-        terms.push_back(term_json(t));
-    }
-    j["terms"] = std::move(terms);
-    nlohmann::ordered_json fired = nlohmann::ordered_json::array();
-    for (const auto& f : e.result.fired) {
-        fired.push_back({{"rule", f.rule_id}, {"matched", f.matched}});
-    }
-    j["fired"] = std::move(fired);
+    j["terms"] = terms_json(e.terms);
+    j["fired"] = fired_json(e.result.fired);
     j["captures"] = e.result.captures;
     j["goods_kind"] = std::string(to_string(e.recomputed.goods_kind));
     j["signals"] = {{"vip", s.signals.vip},

@@ -44,11 +44,6 @@ struct Draft {
     std::string text;
 };
 
-std::string env(const char* name) {
-    const char* v = std::getenv(name);
-    return v == nullptr ? std::string() : std::string(v);
-}
-
 // Opens $VISUAL or $EDITOR on `text` and returns what the seller saved. The editor runs
 // through the shell, so that EDITOR="code --wait" works as it does for git.
 std::string edit_text(const std::string& text) {

@@ -74,20 +74,8 @@ int run_test(Context& ctx, const TestOptions& o) {
         j["level"] = r.level;
         j["language"] = r.language;
         j["goods_kind"] = std::string(to_string(r.goods_kind));
-        nlohmann::ordered_json terms = nlohmann::ordered_json::array();
-        for (const auto& t : r.terms) {
-            terms.push_back({{"name", t.name},
-                             {"raw", t.raw},
-                             {"coefficient", t.coefficient},
-                             {"contribution", t.contribution},
-                             {"detail", t.detail}});
-        }
-        j["terms"] = std::move(terms);
-        nlohmann::ordered_json fired = nlohmann::ordered_json::array();
-        for (const auto& f : r.fired) {
-            fired.push_back({{"rule", f.rule_id}, {"matched", f.matched}});
-        }
-        j["fired"] = std::move(fired);
+        j["terms"] = terms_json(r.terms);
+        j["fired"] = fired_json(r.fired);
         j["captures"] = r.captures;
         auto printer = ctx.printer({});
         printer.add(j);

@@ -54,6 +54,26 @@ Classifier make_classifier(Context& ctx, const std::string& rules_path) {
     return c;
 }
 
+nlohmann::ordered_json terms_json(const std::vector<triage::Term>& terms) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& t : terms) {
+        out.push_back({{"name", t.name},
+                       {"raw", t.raw},
+                       {"coefficient", t.coefficient},
+                       {"contribution", t.contribution},
+                       {"detail", t.detail}});
+    }
+    return out;
+}
+
+nlohmann::ordered_json fired_json(const std::vector<triage::Fired>& fired) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& f : fired) {
+        out.push_back({{"rule", f.rule_id}, {"matched", f.matched}});
+    }
+    return out;
+}
+
 PriorityModel priority_model(Context& ctx) {
     // Only the age term and the levels are needed to list the queue; they come from config
     // alone, without loading the rules (which costs tens of milliseconds).

@@ -5,6 +5,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "cmd/context.h"
 #include "core/store/inquiry_writer.h"
@@ -24,6 +27,11 @@ Classification to_classification(const triage::Result& r);
 
 // `rules_path` overrides $XDG_CONFIG_HOME/kefu/rules.toml when not empty.
 Classifier make_classifier(Context& ctx, const std::string& rules_path);
+
+// The priority terms and the rules that fired, as `kefu explain` and `kefu rules test` print
+// them with --format json.
+nlohmann::ordered_json terms_json(const std::vector<triage::Term>& terms);
+nlohmann::ordered_json fired_json(const std::vector<triage::Fired>& fired);
 
 }  // namespace kefu::cli
 
