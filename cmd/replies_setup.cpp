@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
 
 #include "cmd/triage_setup.h"
 #include "core/error.h"
 #include "core/queue.h"
 #include "core/replies/tokens.h"
+#include "core/store/captures.h"
 #include "core/text.h"
-#include "core/triage/explain.h"
 
 namespace kefu::cli {
 
@@ -18,15 +17,12 @@ std::string user_templates_dir(const Context& ctx) {
 }
 
 std::string library_cache_path() {
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    if (xdg != nullptr && xdg[0] == '/') {
-        return std::string(xdg) + "/kefu/replies.cache";
+    std::string xdg = env("XDG_CACHE_HOME");
+    if (xdg.starts_with('/')) {
+        return xdg + "/kefu/replies.cache";
     }
-    const char* home = std::getenv("HOME");
-    if (home != nullptr && home[0] != '\0') {
-        return std::string(home) + "/.cache/kefu/replies.cache";
-    }
-    return "";
+    std::string home = env("HOME");
+    return home.empty() ? "" : home + "/.cache/kefu/replies.cache";
 }
 
 replies::Library load_library(const Context& ctx) {
@@ -52,16 +48,7 @@ ReplyTarget read_target(Context& ctx, Store& store, int64_t id) {
     SQLite::Statement q(store.db(), "SELECT triage FROM inquiry WHERE id = ?");
     q.bind(1, id);
     if (q.executeStep()) {
-        std::string json = q.getColumn(0).getString();
-        if (!json.empty()) {
-            // A record this binary cannot read only loses the captured values: the reply
-            // still works, and a missing value is named when a template needs it.
-            try {
-                t.captures = triage::result_from_json(json).captures;
-            } catch (const Error&) {
-                t.captures.clear();
-            }
-        }
+        t.captures = captures_from_record(q.getColumn(0).getString());
     }
     return t;
 }

@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "core/hash.h"
+#include "core/store/captures.h"
 #include "core/text.h"
 
 namespace kefu {
@@ -649,7 +650,7 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
     s.bind(21, static_cast<int>(status));
     s.bind(22, static_cast<int>(cls.category));
     s.bind(23, cls.static_score);
-    s.bind(24, cls.triage_json);
+    s.bind(24, captures_record(cls.captures));
     s.bind(25, cls.language);
     s.bind(26, flags);
     s.bind(27, w.now);

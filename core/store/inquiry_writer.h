@@ -52,7 +52,6 @@ struct Classification {
     std::string language;
     GoodsKind goods_kind = GoodsKind::Unknown;
     std::map<std::string, std::string> captures;  // order_id, tracking, … from rules
-    std::string triage_json;                      // for explain; may be empty
     std::shared_ptr<void> detail;                 // the classifier's own record, for `signals`
 };
 

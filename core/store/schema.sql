@@ -76,7 +76,7 @@ CREATE TABLE inquiry (
     status           INTEGER NOT NULL DEFAULT 0, -- Status
     category         INTEGER NOT NULL DEFAULT 0, -- Category
     priority_static  REAL NOT NULL DEFAULT 0,    -- stored part of the priority
-    triage           TEXT NOT NULL DEFAULT '',   -- JSON: terms and fired rules, for explain
+    triage           TEXT NOT NULL DEFAULT '',   -- JSON: captured values (core/store/captures.h)
     language         TEXT NOT NULL DEFAULT '',
     flags            INTEGER NOT NULL DEFAULT 0, -- InquiryFlag bits
     snooze_until     INTEGER,

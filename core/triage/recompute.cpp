@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/store/captures.h"
 #include "core/text.h"
 #include "core/triage/term_table.h"
 
@@ -35,6 +36,7 @@ void read_stored(SQLite::Statement& q, StoredTriage& s) {
     s.category = static_cast<Category>(q.getColumn(11).getInt());
     s.priority_static = q.getColumn(12).getDouble();
     s.language = q.getColumn(13).getString();
+    s.captures = q.getColumn(14).getString();
 }
 
 std::optional<StoredTriage> load_stored(Store& store, int64_t id) {
@@ -99,6 +101,7 @@ Recomputed recompute(const StoredTriage& s, const Result& r) {
     } else {
         out.goods_kind = s.goods_kind;
     }
+    out.captures = captures_record(r.captures);
     out.order_id = s.order_id;
     if (s.order_id.empty() || (s.flags & k_flag_order_captured) != 0) {
         auto it = r.captures.find("order_id");
@@ -167,6 +170,9 @@ std::string describe_changes(const StoredTriage& s, const Recomputed& r) {
     if (r.order_id != s.order_id) {
         parts.push_back(fmt::format("order id {} → {}", or_dash(s.order_id),
                                     or_dash(r.order_id)));
+    }
+    if (r.captures != s.captures) {
+        parts.push_back(fmt::format("captured {} → {}", or_dash(s.captures), or_dash(r.captures)));
     }
     std::string out;
     for (const auto& p : parts) {

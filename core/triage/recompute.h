@@ -68,6 +68,7 @@ struct StoredTriage {
     Category category = Category::Other;
     double priority_static = 0;
     std::string language;
+    std::string captures;         // captures_record() of what the rules captured
     std::vector<StoredTag> tags;  // by name
     Signals signals;
 };
@@ -92,7 +93,7 @@ inline constexpr const char* k_sql_all_open_threads =
 // and the bulk reader select them).
 inline constexpr const char* k_sql_stored_columns =
     "id, coalesce(customer_id, 0), thread_id, received_at, status, first_response_at, subject, "
-    "body, goods_kind, order_id, flags, category, priority_static, language";
+    "body, goods_kind, order_id, flags, category, priority_static, language, triage";
 // Fills `s` (all but tags and signals) from a row of k_sql_stored_columns.
 void read_stored(SQLite::Statement& row, StoredTriage& s);
 
@@ -111,6 +112,7 @@ struct Recomputed {
     GoodsKind goods_kind = GoodsKind::Unknown;
     std::string order_id;
     int64_t flags = 0;
+    std::string captures;                   // captures_record() of the captures now
     std::vector<std::string> tags_added;    // rule tags to add (source 0)
     std::vector<std::string> tags_removed;  // rule tags the rules no longer set
 };

@@ -77,7 +77,8 @@ public:
                   "WHERE id = ?1"),
           m_all(store.db(),
                 "UPDATE inquiry SET priority_static = ?2, language = ?3, updated_at = ?4, "
-                "category = ?5, goods_kind = ?6, order_id = ?7, flags = ?8 WHERE id = ?1"),
+                "category = ?5, goods_kind = ?6, order_id = ?7, flags = ?8, triage = ?9 "
+                "WHERE id = ?1"),
           m_add_tag(store.db(),
                     "INSERT INTO tag(inquiry_id, name, source) VALUES (?, ?, 0) "
                     "ON CONFLICT DO NOTHING"),
@@ -98,7 +99,7 @@ public:
             const StoredTriage& s = c.before;
             const Recomputed& a = c.after;
             bool other = a.language != s.language || a.goods_kind != s.goods_kind ||
-                         a.order_id != s.order_id;
+                         a.order_id != s.order_id || a.captures != s.captures;
             ++summary.changed;
             summary.category += a.category != s.category;
             summary.tags += !a.tags_added.empty() || !a.tags_removed.empty();
@@ -113,7 +114,8 @@ public:
             // Most changes are of the score alone: that statement leaves the indexes on
             // category and flags alone.
             bool full = a.category != s.category || a.goods_kind != s.goods_kind ||
-                        a.order_id != s.order_id || a.flags != s.flags;
+                        a.order_id != s.order_id || a.flags != s.flags ||
+                        a.captures != s.captures;
             SQLite::Statement& u = full ? m_all : m_score;
             u.reset();
             u.bind(1, s.id);
@@ -125,6 +127,7 @@ public:
                 u.bind(6, static_cast<int>(a.goods_kind));
                 u.bind(7, a.order_id);
                 u.bind(8, a.flags);
+                u.bind(9, a.captures);
             }
             u.exec();
             for (const auto& name : a.tags_removed) {

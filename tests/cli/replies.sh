@@ -273,3 +273,15 @@ same "$(json_get 'j[0]["template"]')" "$chosen" "--pick 1 is the top suggestion"
 kefu 2 reply "$new_id" --pick -1
 kefu 1 reply "$new_id" --pick 500
 contains err "no suggestion 500"
+
+# A tracking number a rule captured at import fills {tracking_number} without --set, and a
+# retag writes it back when it is missing.
+export KEFU_DB="$T/captures.db"
+printf 'id,time,buyer,message\nT1,2026-11-14 10:00,小王,运单号 SF1234567890 三天没更新了，到哪了？\n' >"$T/tracking.csv"
+kefu 0 import "$T/tracking.csv"
+same "$(sql "SELECT triage FROM inquiry")" '{"tracking_number":"SF1234567890"}' "captures stored"
+kefu 0 reply 1 --template shipped-tracking --dry-run
+contains out "SF1234567890"
+sqlite3 "$KEFU_DB" "UPDATE inquiry SET triage = ''"
+kefu 0 retag --all
+same "$(sql "SELECT triage FROM inquiry")" '{"tracking_number":"SF1234567890"}' "retag restores captures"
