@@ -5,6 +5,10 @@
 namespace kefu {
 
 std::string captures_record(const std::map<std::string, std::string>& captures) {
+    // Called for every imported row, most of which capture nothing or only an order id.
+    if (captures.empty() || (captures.size() == 1 && captures.contains("order_id"))) {
+        return {};
+    }
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [name, value] : captures) {
         if (name != "order_id") {
