@@ -38,12 +38,7 @@ int run(Context& ctx, const ShowOptions& o) {
     auto followups = thread_followups(store, r->thread_id);
     // The history is the conversation's: a status change or a note recorded on one message
     // belongs to the thread. Replies have their own section.
-    std::vector<workflow::LogEntry> events;
-    for (auto& e : workflow::thread_log(store, r->id)) {
-        if (e.kind != "reply") {
-            events.push_back(std::move(e));
-        }
-    }
+    std::vector<workflow::LogEntry> events = workflow::thread_log(store, r->id, false);
     workflow::SlaState sla = workflow::sla_state(store, *r, ctx.config(), model, ctx.now());
     std::optional<CustomerSummary> cust;
     if (r->customer_id != 0) {

@@ -9,7 +9,7 @@
 
 namespace kefu::workflow {
 
-std::vector<LogEntry> thread_log(Store& store, int64_t inquiry_id) {
+std::vector<LogEntry> thread_log(Store& store, int64_t inquiry_id, bool with_replies) {
     std::vector<LogEntry> out;
     int64_t thread = thread_of(store, inquiry_id);
     if (thread == 0) {
@@ -27,14 +27,16 @@ std::vector<LogEntry> thread_log(Store& store, int64_t inquiry_id) {
             out.push_back({h.at, id, std::move(h.kind), std::move(h.detail)});
         }
     }
-    for (const auto& r : thread_replies(store, thread)) {
-        std::string by = r.source == "mail" ? "by mail"
-                         : r.template_id.empty() ? "written by hand"
-                                                 : "template " + r.template_id;
-        if (!r.language.empty()) {
-            by += " (" + r.language + ")";
+    if (with_replies) {
+        for (const auto& r : thread_replies(store, thread)) {
+            std::string by = r.source == "mail" ? "by mail"
+                             : r.template_id.empty() ? "written by hand"
+                                                     : "template " + r.template_id;
+            if (!r.language.empty()) {
+                by += " (" + r.language + ")";
+            }
+            out.push_back({r.sent_at, r.inquiry_id, "reply", by + ": " + r.text});
         }
-        out.push_back({r.sent_at, r.inquiry_id, "reply", by + ": " + r.text});
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const LogEntry& a, const LogEntry& b) { return a.at < b.at; });

@@ -20,7 +20,8 @@ struct LogEntry {
     std::string detail;      // human-readable; buyer text comes raw (escape it to show it)
 };
 
-// The history of the thread of `inquiry_id`; empty when there is no such inquiry.
-std::vector<LogEntry> thread_log(Store& store, int64_t inquiry_id);
+// The history of the thread of `inquiry_id`; empty when there is no such inquiry. Without
+// `with_replies` the replies are left out (for a caller that lists them itself).
+std::vector<LogEntry> thread_log(Store& store, int64_t inquiry_id, bool with_replies = true);
 
 }  // namespace kefu::workflow
