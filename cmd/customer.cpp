@@ -179,6 +179,20 @@ int run_show(Context& ctx, const CustomerOptions& o) {
     return 0;
 }
 
+// VIP and repeat contact are priority terms: the inquiries customers::on_customer_changed
+// names are retagged at once, so that they move in the queue.
+void rescore_inquiries(Context& ctx, Store& store, const std::vector<int64_t>& ids) {
+    if (ids.empty()) {
+        return;
+    }
+    triage::RetagOptions ro;
+    ro.now = ctx.now();
+    ro.ids = ids;
+    auto summary = triage::retag(store, *load_engine(ctx, ""), ro);
+    ctx.note(fmt::format("priority recomputed for {} active inquir{}", summary.checked,
+                         summary.checked == 1 ? "y" : "ies"));
+}
+
 int run_merge(Context& ctx, const CustomerOptions& o) {
     Store& store = ctx.store();
     int64_t keep = customers::resolve_customer(store, o.who);
@@ -208,10 +222,8 @@ int run_merge(Context& ctx, const CustomerOptions& o) {
         out << fmt::format("  afterwards: {}{}\n", text::one_line(plan.name_after),
                            plan.vip_after ? ", VIP" : "");
         ctx.note("nothing changed (--dry-run)");
-    } else if (!plan.rescore.empty()) {
-        ctx.note(
-            fmt::format("{} active inquir{} of this customer will be re-scored by `kefu retag`",
-                        plan.rescore.size(), plan.rescore.size() == 1 ? "y" : "ies"));
+    } else {
+        rescore_inquiries(ctx, store, plan.rescore);
     }
     return 0;
 }
@@ -219,28 +231,15 @@ int run_merge(Context& ctx, const CustomerOptions& o) {
 int run_vip(Context& ctx, const CustomerOptions& o) {
     Store& store = ctx.store();
     int64_t id = customers::resolve_customer(store, o.who);
-    bool changed = customers::set_vip(store, id, !o.off, ctx.now());
+    std::vector<int64_t> rescore;
+    bool changed = customers::set_vip(store, id, !o.off, ctx.now(), &rescore);
     auto d = customers::customer_detail(store, id);
     std::string name = d && !d->name.empty() ? d->name : "no name";
     ctx.out() << text::one_line(fmt::format("Customer #{} ({}) {} VIP", id, name,
                                             changed ? (o.off ? "is no longer" : "is now")
                                                     : (o.off ? "was not" : "was already")))
               << '\n';
-    if (changed) {
-        // VIP is a priority term: the buyer's inquiries move in the queue at once.
-        triage::RetagOptions ro;
-        ro.now = ctx.now();
-        SQLite::Statement q(store.db(),
-                            "SELECT id FROM inquiry WHERE customer_id = ? AND flags & 2 = 0");
-        q.bind(1, id);
-        while (q.executeStep()) {
-            ro.ids.push_back(q.getColumn(0).getInt64());
-        }
-        if (!ro.ids.empty()) {
-            auto summary = triage::retag(store, *load_engine(ctx, ""), ro);
-            ctx.note(fmt::format("priority recomputed for {} inquiries", summary.checked));
-        }
-    }
+    rescore_inquiries(ctx, store, rescore);
     return 0;
 }
 

@@ -161,7 +161,8 @@ std::optional<CustomerDetail> customer_detail(Store& store, int64_t customer_id)
     return d;
 }
 
-bool set_vip(Store& store, int64_t customer_id, bool vip, TimePoint now) {
+bool set_vip(Store& store, int64_t customer_id, bool vip, TimePoint now,
+             std::vector<int64_t>* rescore) {
     WriteTx tx(store);
     SQLite::Statement cur(store.db(), "SELECT vip FROM customer WHERE id = ?");
     cur.bind(1, customer_id);
@@ -184,8 +185,11 @@ bool set_vip(Store& store, int64_t customer_id, bool vip, TimePoint now) {
     ev.bind(2, now);
     ev.bind(3, vip ? "on" : "off");
     ev.exec();
-    on_customer_changed(store, customer_id);
+    std::vector<int64_t> ids = on_customer_changed(store, customer_id);
     tx.commit();
+    if (rescore != nullptr) {
+        *rescore = std::move(ids);
+    }
     return true;
 }
 

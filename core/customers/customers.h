@@ -95,16 +95,17 @@ struct CustomerDetail {
 
 std::optional<CustomerDetail> customer_detail(Store& store, int64_t customer_id);
 
-// Sets or clears the VIP flag, records a "vip" event and calls on_customer_changed. Returns
-// false when the flag already had that value (then nothing is written). Runs in its own
-// write transaction.
-bool set_vip(Store& store, int64_t customer_id, bool vip, TimePoint now);
+// Sets or clears the VIP flag, records a "vip" event and calls on_customer_changed, whose
+// ids go to `rescore` when given. Returns false when the flag already had that value (then
+// nothing is written). Runs in its own write transaction.
+bool set_vip(Store& store, int64_t customer_id, bool vip, TimePoint now,
+             std::vector<int64_t>* rescore = nullptr);
 
 // The hook for everything that changes what triage knows about a buyer (VIP flag, a merge
 // that makes a repeat buyer): their active inquiries carry a stored priority
-// (inquiry.priority_static) that was computed with the old facts. Today it changes nothing
-// and returns the ids of the customer's active thread heads (new, open, waiting), which are
-// the inquiries to re-score; triage's retag is meant to re-score them from here. Must be
+// (inquiry.priority_static) that was computed with the old facts. It changes nothing and
+// returns the ids of the customer's active thread heads (new, open, waiting), which are
+// the inquiries to re-score (the commands retag them once the change is committed). Must be
 // called inside the write transaction of the change.
 std::vector<int64_t> on_customer_changed(Store& store, int64_t customer_id);
 

@@ -50,7 +50,12 @@ kefu 0 customer merge "$zhang" zw.home@example.com
 expect_out <<OUT
 Merged customer #$mail (张伟) into #$zhang (张伟): 2 inquiries, 2 identities, 1 event
 OUT
-contains err "re-scored"
+contains err "priority recomputed for"
+# The merged buyer's active conversations are scored with their repeat contact at once.
+for head in $(sql "SELECT id FROM inquiry WHERE customer_id = $zhang AND is_head = 1 AND status < 3"); do
+    kefu 0 explain "$head"
+    lacks err "out of date"
+done
 same "$(sql "SELECT count(*) FROM inquiry WHERE customer_id = $mail")" 0 "inquiries left behind"
 same "$(sql "SELECT count(*) FROM inquiry WHERE customer_id = $zhang")" 8 "inquiries of the merged customer"
 same "$(sql "SELECT count(*) FROM identity WHERE customer_id = $zhang")" 4 "identities of the merged customer"

@@ -35,7 +35,7 @@ PY
 # VIP: marking a buyer moves their inquiry up at once.
 before=$(pri A3)
 kefu 0 customer vip 13800000003
-contains err "priority recomputed for 1 inquiries"
+contains err "priority recomputed for 1 active inquiry"
 above "$(pri A3)" "$before" || fail "VIP raised the priority: $(pri A3) vs $before"
 above "$(pri A3)" "$(pri A1)" || fail "VIP above non-VIP"
 
