@@ -16,8 +16,7 @@
 #include "core/files.h"
 #include "core/text.h"
 #include "core/time.h"
-#include "core/workflow/followup.h"
-#include "core/workflow/ids.h"
+#include "core/workflow/reply.h"
 #include "core/workflow/status.h"
 #include "core/workflow/when.h"
 
@@ -188,32 +187,19 @@ int run(Context& ctx, const ReplyOptions& o) {
     std::vector<workflow::StatusChange> changes;
     TimePoint now = ctx.now();
     if (!o.dry_run) {
-        WriteTx tx(store);
-        workflow::require_inquiries(store, {id});
-        SQLite::Statement ins(store.db(),
-                              "INSERT INTO reply(inquiry_id, template_id, language, text, sent_at, "
-                              "source) VALUES (?, ?, ?, ?, ?, 'kefu')");
-        ins.bind(1, id);
-        ins.bind(2, draft.tmpl != nullptr ? draft.tmpl->id : std::string());
-        ins.bind(3, draft.language);
-        ins.bind(4, draft.text);
-        ins.bind(5, now);
-        ins.exec();
-        reply_id = store.db().getLastInsertRowid();
-        workflow::log_event(store, id, now, "reply",
-                            fmt::format("reply #{}: {}{}", reply_id, what,
-                                        draft.language.empty() ? "" : " (" + draft.language + ")"));
-        workflow::record_response(store, id, now);
-        changes = workflow::set_status(store, {id}, after, now, "reply #" +
-                                                                    std::to_string(reply_id));
-        if (delay_seconds > 0) {
-            std::string note = draft.tmpl != nullptr
-                                   ? fmt::format("after reply {}: {}", draft.tmpl->id,
-                                                 draft.tmpl->title)
-                                   : std::string("after a reply written by hand");
-            followup_id = workflow::record_followup(store, id, now + delay_seconds, note, now);
+        workflow::NewReply reply;
+        if (draft.tmpl != nullptr) {
+            reply.template_id = draft.tmpl->id;
+            reply.template_title = draft.tmpl->title;
         }
-        tx.commit();
+        reply.language = draft.language;
+        reply.text = draft.text;
+        reply.status_after = after;
+        reply.followup_in = delay_seconds;
+        workflow::RecordedReply recorded = workflow::record_reply(store, id, reply, now);
+        reply_id = recorded.reply_id;
+        followup_id = recorded.followup_id;
+        changes = std::move(recorded.changes);
     }
 
     if (ctx.format() != Format::Table) {
