@@ -58,16 +58,6 @@ std::string buyer_language(const ReplyTarget& target, const std::string& wanted)
 // What the ranking needs to know about the inquiry.
 replies::Query reply_query(const ReplyTarget& target, const std::string& language);
 
-// The seller's most recent choices of a template (table reply, source kefu), with the text
-// and category of the inquiry each answered: the last k_history_scan replies by time (an
-// index range, never a table scan), those for inquiries of `category` first, at most
-// k_history_keep of them. Replies to `exclude_id` itself are left out: what was sent to this
-// inquiry says nothing about inquiries like it.
-std::vector<replies::PastChoice> past_choices(Store& store, int64_t exclude_id,
-                                              Category category);
-inline constexpr int k_history_scan = 2000;
-inline constexpr int k_history_keep = 300;
-
 // The text as it is sent: without the line breaks and spaces a body ends with.
 std::string trim_end(std::string text);
 

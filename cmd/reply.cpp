@@ -13,6 +13,7 @@
 #include "cmd/render.h"
 #include "cmd/replies_setup.h"
 #include "core/error.h"
+#include "core/replies/history.h"
 #include "core/files.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -105,7 +106,7 @@ const replies::Template* choose_template(Context& ctx, Store& store, const Reply
         }
         return t;
     }
-    auto history = past_choices(store, target.inquiry.id, target.inquiry.category);
+    auto history = replies::past_choices(store, target.inquiry.id, target.inquiry.category);
     auto suggestions = replies::suggest(library, reply_query(target, language), history, values,
                                         static_cast<size_t>(o.pick));
     if (suggestions.size() < static_cast<size_t>(o.pick)) {

@@ -8,6 +8,7 @@
 #include "cmd/render.h"
 #include "cmd/replies_setup.h"
 #include "core/error.h"
+#include "core/replies/history.h"
 #include "core/text.h"
 
 namespace kefu::cli {
@@ -73,7 +74,7 @@ int run(Context& ctx, const SuggestOptions& o) {
     ReplyTarget target = read_target(ctx, store, id);
     std::string language = buyer_language(target, o.lang);
     replies::Values values = reply_values(ctx, target, sets);
-    auto history = past_choices(store, id, target.inquiry.category);
+    auto history = replies::past_choices(store, id, target.inquiry.category);
     auto suggestions = replies::suggest(library, reply_query(target, language), history, values,
                                         static_cast<size_t>(o.count));
 
