@@ -4,6 +4,7 @@
 #include <array>
 #include <limits>
 
+#include "core/encoding.h"
 #include "core/mail/convert.h"
 #include "core/text.h"
 
@@ -27,12 +28,6 @@ bool is_ascii(std::string_view s) {
         }
     }
     return true;
-}
-
-// Charsets whose text may be pure ASCII bytes and still need converting.
-bool is_seven_bit_encoding(std::string_view canon) {
-    return canon == "UTF-7" || canon == "HZ" || canon.starts_with("ISO-2022") ||
-           canon.starts_with("UTF-16") || canon.starts_with("UTF-32") || canon.starts_with("UCS-");
 }
 
 // Charsets that use more than one byte per character (a hint in one of them is worth more
@@ -122,7 +117,7 @@ bool looks_like_gb(std::string_view bytes) {
 Decoded decode_charset(std::string_view bytes, std::string_view label, std::string_view hint) {
     Decoded d;
     std::string canon = canonical_charset(label);
-    bool seven_bit = is_seven_bit_encoding(canon);
+    bool seven_bit = encoding::is_seven_bit(canon);
 
     // A UTF-8 byte order mark overrides any label (as in browsers).
     if (bytes.starts_with("\xEF\xBB\xBF") && !seven_bit) {

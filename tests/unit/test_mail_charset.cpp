@@ -2,6 +2,7 @@
 // replacement flag.
 #include <doctest/doctest.h>
 
+#include "core/encoding.h"
 #include "core/mail/charset.h"
 
 using kefu::mail::canonical_charset;
@@ -123,4 +124,44 @@ TEST_CASE("mail charset: the GB shape check") {
     CHECK(looks_like_gb(k_gbk_question));
     CHECK_FALSE(looks_like_gb("caf\xe9 tr\xe8s"));
     CHECK_FALSE(looks_like_gb("plain"));
+}
+
+TEST_CASE("mail charset: mail reads a few labels differently from a file import") {
+    // An ASCII label is taken strictly in mail, and read as UTF-8 in a file.
+    CHECK(canonical_charset("us-ascii") == "US-ASCII");
+    CHECK(kefu::encoding::canonical_name("us-ascii") == "UTF-8");
+    CHECK(canonical_charset("iso-2022-jp") == "ISO-2022-JP-2");
+    CHECK(canonical_charset("hz-gb-2312") == "HZ");
+    CHECK(canonical_charset("unknown-8bit").empty());
+    // Everywhere else the two agree, whatever the label's quoting and case.
+    // Mail reads these spellings as their family; a file import leaves them to iconv.
+    CHECK(canonical_charset("euccn") == "GB18030");
+    CHECK(canonical_charset("cp950") == "BIG5-HKSCS");
+    CHECK(canonical_charset("csShiftJIS") == "CP932");
+    CHECK(canonical_charset("l1") == "WINDOWS-1252");
+    for (const char* label : {"GB_2312", "x-euc-kr", "utf7", "x-mac-cyrillic", "iso-8859-8-i",
+                              "koi8-r", "utf-16le"}) {
+        CAPTURE(label);
+        CHECK(canonical_charset(std::string("\"") + label + "\";") ==
+              kefu::encoding::canonical_name(label));
+    }
+}
+
+TEST_CASE("mail charset: 8-bit bytes under a Latin-1 label that windows-1252 lacks") {
+    // 0x8D has no windows-1252 character; the label is then read as true ISO-8859-1.
+    kefu::mail::Decoded d = decode_charset("x \x8d y", "iso-8859-1");
+    CHECK(d.text == "x \xC2\x8D y");
+    CHECK(d.charset == "ISO-8859-1");
+    CHECK_FALSE(d.replaced);
+}
+
+TEST_CASE("mail charset: a US-ASCII label is taken strictly") {
+    kefu::mail::Decoded ascii = decode_charset("plain", "us-ascii");
+    CHECK(ascii.charset == "US-ASCII");
+    CHECK_FALSE(ascii.relabelled);
+    // An 8-bit byte proves the label wrong (a file import would read it as UTF-8).
+    kefu::mail::Decoded latin = decode_charset("caf\xe9 ok", "us-ascii");
+    CHECK(latin.relabelled);
+    CHECK(latin.charset != "US-ASCII");
+    CHECK_FALSE(latin.replaced);
 }
