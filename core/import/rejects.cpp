@@ -38,6 +38,9 @@ std::string readable(std::string_view raw, encoding::Decoder& dec) {
         if (dec.decode(raw, out, &bad)) {
             break;
         }
+        if (bad >= raw.size()) {
+            break;  // iconv found the last bytes unassigned only after reading them all (CP949)
+        }
         out += fmt::format("\\x{:02X}", static_cast<unsigned char>(raw[bad]));
         raw.remove_prefix(bad + 1);
     }
