@@ -27,6 +27,15 @@ std::string home_dir() {
 
 }  // namespace
 
+std::string cache_dir() {
+    std::string xdg = env("XDG_CACHE_HOME");
+    if (xdg.starts_with('/')) {
+        return xdg + "/kefu";
+    }
+    std::string home = env("HOME");
+    return home.empty() ? "" : home + "/.cache/kefu";
+}
+
 std::string read_stdin() { return std::string(std::istreambuf_iterator<char>(std::cin), {}); }
 
 bool known_timezone(const std::string& name) {

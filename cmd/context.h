@@ -20,6 +20,10 @@ namespace kefu::cli {
 // The value of an environment variable, "" when it is not set.
 std::string env(const char* name);
 
+// kefu's folder of cache files: $XDG_CACHE_HOME/kefu (when that is an absolute path), else
+// ~/.cache/kefu; "" when neither can be told.
+std::string cache_dir();
+
 // All of standard input (ids given as "-", `kefu rules test --file -`).
 std::string read_stdin();
 

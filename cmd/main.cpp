@@ -13,6 +13,7 @@
 #include "cmd/context.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "core/triage/normalize.h"
 
 namespace kefu::cli {
 std::vector<CommandEntry>& command_registry() {
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
     std::setlocale(LC_ALL, "C.UTF-8");
     std::ios::sync_with_stdio(false);
     kefu::cli::Context ctx;
+    if (std::string dir = kefu::cli::cache_dir(); !dir.empty()) {
+        kefu::triage::set_normalize_cache(dir + "/normalize.cache");
+    }
     CLI::App app{"kefu — one queue for every buyer's message: import, triage, reply, follow up.",
                  "kefu"};
     app.require_subcommand(1);

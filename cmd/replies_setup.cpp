@@ -17,12 +17,8 @@ std::string user_templates_dir(const Context& ctx) {
 }
 
 std::string library_cache_path() {
-    std::string xdg = env("XDG_CACHE_HOME");
-    if (xdg.starts_with('/')) {
-        return xdg + "/kefu/replies.cache";
-    }
-    std::string home = env("HOME");
-    return home.empty() ? "" : home + "/.cache/kefu/replies.cache";
+    std::string dir = cache_dir();
+    return dir.empty() ? "" : dir + "/replies.cache";
 }
 
 replies::Library load_library(const Context& ctx) {

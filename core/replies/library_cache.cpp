@@ -3,10 +3,8 @@
 // templates on every run. The file is private to one machine and one binary; any file that
 // does not read back exactly as described here is ignored and rewritten.
 //
-// Format (all integers little-endian as the machine writes them; doubles as their 8 bytes):
-//   magic    8 bytes "KEFURL01"
-//   key      u64 length, then that many bytes: the fingerprint of the inputs (below)
-//   payload  u64 length, then that many bytes:
+// Format: a cache file of core/cache_file.h with the magic "KEFURL01"; all integers
+// little-endian as the machine writes them, doubles as their 8 bytes. The payload:
 //     u64 n; n templates, each: id, title (str), category (i32), tags, keywords (str list),
 //       bodies (u64 count, then language and text str pairs), placeholders (str list),
 //       followup (u8 present, i64), status_after (u8 present, i32), vip_only, builtin,
@@ -15,7 +13,6 @@
 //       (u64 count, u64 hashes)
 //     u64 m postings, each term (str), u64 count, then (u64 doc, f64 weight) pairs
 //     average_length (f64)
-//   check    u64 XXH3 of the payload
 // A str is a u64 length followed by its bytes; a str list a u64 count followed by strs.
 //
 // The key holds the format version, the XXH3 of every embedded template file, and for each
@@ -24,16 +21,12 @@
 // different key. A library read from a file modified in the last two seconds is not written
 // to the cache: the file may change again within the same tick of the file system's clock.
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <random>
 
+#include "core/cache_file.h"
 #include "core/embedded.h"
 #include "core/hash.h"
 #include "core/replies/index.h"
@@ -43,108 +36,10 @@ namespace kefu::replies {
 namespace {
 
 namespace fs = std::filesystem;
+using cache::Reader;
+using cache::Writer;
 
 constexpr std::string_view k_magic = "KEFURL01";
-
-class Writer {
-public:
-    void u8(uint8_t v) { m_out.push_back(static_cast<char>(v)); }
-    void u64(uint64_t v) { raw(&v, sizeof v); }
-    void i64(int64_t v) { raw(&v, sizeof v); }
-    void i32(int32_t v) { raw(&v, sizeof v); }
-    void f64(double v) { raw(&v, sizeof v); }
-    void str(std::string_view s) {
-        u64(s.size());
-        m_out.append(s);
-    }
-    void strs(const std::vector<std::string>& list) {
-        u64(list.size());
-        for (const std::string& s : list) {
-            str(s);
-        }
-    }
-    std::string& out() { return m_out; }
-
-private:
-    void raw(const void* p, size_t n) { m_out.append(static_cast<const char*>(p), n); }
-    std::string m_out;
-};
-
-// Reads what Writer wrote; every read checks the bounds, and after the first failure every
-// read fails, so that the caller checks ok() once at the end.
-class Reader {
-public:
-    explicit Reader(std::string_view in) : m_in(in) {}
-
-    bool ok() const { return m_ok; }
-    void fail() { m_ok = false; }
-    bool at_end() const { return m_at == m_in.size(); }
-    uint8_t u8() {
-        uint8_t v = 0;
-        raw(&v, sizeof v);
-        return v;
-    }
-    uint64_t u64() {
-        uint64_t v = 0;
-        raw(&v, sizeof v);
-        return v;
-    }
-    int64_t i64() {
-        int64_t v = 0;
-        raw(&v, sizeof v);
-        return v;
-    }
-    int32_t i32() {
-        int32_t v = 0;
-        raw(&v, sizeof v);
-        return v;
-    }
-    double f64() {
-        double v = 0;
-        raw(&v, sizeof v);
-        return v;
-    }
-    std::string_view view(uint64_t n) {
-        if (!m_ok || n > m_in.size() - m_at) {
-            m_ok = false;
-            return {};
-        }
-        std::string_view s = m_in.substr(m_at, n);
-        m_at += n;
-        return s;
-    }
-    std::string str() { return std::string(view(u64())); }
-    // A count of items that take at least `min_size` bytes each: one larger than what is
-    // left could hold fails at once, so that a corrupt count never allocates much.
-    uint64_t count(size_t min_size) {
-        uint64_t n = u64();
-        if (!m_ok || n > (m_in.size() - m_at) / min_size) {
-            m_ok = false;
-            return 0;
-        }
-        return n;
-    }
-    std::vector<std::string> strs() {
-        std::vector<std::string> out(count(sizeof(uint64_t)));
-        for (std::string& s : out) {
-            s = str();
-        }
-        return out;
-    }
-
-private:
-    void raw(void* p, size_t n) {
-        if (!m_ok || n > m_in.size() - m_at) {
-            m_ok = false;
-            return;
-        }
-        std::memcpy(p, m_in.data() + m_at, n);
-        m_at += n;
-    }
-    std::string_view m_in;
-    size_t m_at = 0;
-    bool m_ok = true;
-};
 
 void write_template(Writer& w, const Template& t) {
     w.str(t.id);
@@ -324,92 +219,12 @@ std::string cache_key(const std::vector<std::string>& user_files, bool& settled)
     return std::move(w.out());
 }
 
-// The whole file in one read(2) of its size: the cache is large (about 3 KB a template) and
-// read on every run, where a buffered stream costs more than the parsing of its contents.
-std::optional<std::string> read_whole(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::nullopt;
-    }
-    struct stat st {};
-    std::optional<std::string> data;
-    if (::fstat(fd, &st) == 0 && st.st_size >= 0) {
-        data.emplace(static_cast<size_t>(st.st_size), '\0');
-        size_t done = 0;
-        while (done < data->size()) {
-            ssize_t n = ::read(fd, data->data() + done, data->size() - done);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                data.reset();  // shorter than it said, or unreadable
-                break;
-            }
-            done += static_cast<size_t>(n);
-        }
-    }
-    ::close(fd);
-    return data;
-}
-
 std::optional<Parts> read_cache(const std::string& cache_file, std::string_view key) {
-    auto data = read_whole(cache_file);
-    if (!data) {
+    auto payload = cache::read(cache_file, k_magic, key);
+    if (!payload) {
         return std::nullopt;
     }
-    Reader r(*data);
-    if (r.view(k_magic.size()) != k_magic) {
-        return std::nullopt;
-    }
-    std::string_view stored_key = r.view(r.u64());
-    std::string_view payload = r.view(r.u64());
-    uint64_t check = r.u64();
-    if (!r.ok() || !r.at_end() || stored_key != key || hash64(payload) != check) {
-        return std::nullopt;
-    }
-    return deserialize(payload);
-}
-
-// Writes the file next to its final place and renames it there, so that a reader sees the
-// old file or the new one, never half of one. Failures are ignored: the cache only saves time.
-void write_cache(const std::string& cache_file, std::string_view key,
-                 const std::vector<Template>& templates, const LibraryIndex& index) {
-    std::string payload = serialize(templates, index);
-    Writer w;
-    w.out().append(k_magic);
-    w.str(key);
-    w.str(payload);
-    w.u64(hash64(payload));
-    const std::string& data = w.out();
-
-    std::error_code ec;
-    fs::path target(cache_file);
-    if (target.has_parent_path()) {
-        fs::create_directories(target.parent_path(), ec);
-    }
-    std::random_device random;
-    std::string temp = cache_file + ".tmp" + std::to_string(random());
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        return;
-    }
-    size_t done = 0;
-    bool ok = true;
-    while (done < data.size()) {
-        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            ok = false;
-            break;
-        }
-        done += static_cast<size_t>(n);
-    }
-    ok = ::close(fd) == 0 && ok;
-    if (!ok || ::rename(temp.c_str(), cache_file.c_str()) != 0) {
-        ::unlink(temp.c_str());
-    }
+    return deserialize(*payload);
 }
 
 }  // namespace
@@ -430,7 +245,7 @@ Library Library::load_cached(const std::string& user_dir, const std::string& cac
     }
     Library library = load(user_dir);
     if (!key.empty() && settled) {
-        write_cache(cache_file, key, library.all(), library.index());
+        cache::write(cache_file, k_magic, key, serialize(library.all(), library.index()));
     }
     return library;
 }

@@ -267,14 +267,14 @@ std::string normalize_impl(std::string_view text, std::vector<uint32_t>* source,
         if (needs_opencc(t, base)) {
             std::string fold_form;
             run(t, base, base_folded, true, fold_form, nullptr);
-            out = t.converter->Convert(fold_form);
+            out = t2s().Convert(fold_form);
             mapped = false;
         }
     } else if (pass == Pass::Phrase || pass == Pass::PhraseInInput) {
         std::string fold_form;
         run(t, base, base_folded, true, fold_form, nullptr);
         if (needs_opencc(t, fold_form)) {
-            out = t.converter->Convert(fold_form);
+            out = t2s().Convert(fold_form);
             mapped = false;
         }
     }
@@ -298,7 +298,6 @@ bool normalize_mapped(std::string_view text, std::string& out, std::vector<uint3
 }
 
 std::string normalize_reference(std::string_view text) {
-    const Tables& t = tables();
     std::u32string folded = decode(text::fold(text));
     std::string collapsed;
     bool pending_space = false;
@@ -313,7 +312,7 @@ std::string normalize_reference(std::string_view text) {
         pending_space = false;
         text::append_utf8(collapsed, straighten_quote(cp));
     }
-    return t.converter->Convert(collapsed);
+    return t2s().Convert(collapsed);
 }
 
 std::string nfkc(std::string_view text) {

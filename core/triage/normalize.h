@@ -40,6 +40,11 @@ bool normalize_mapped(std::string_view text, std::string& out, std::vector<uint3
 // space steps, then OpenCC over the whole text. For tests and measurements.
 std::string normalize_reference(std::string_view text);
 
+// Keeps the tables between runs in `path` (a cache file, see core/cache_file.h): building them
+// from utf8proc and OpenCC's dictionaries costs several milliseconds, reading them back a
+// fraction of one. Takes effect only before the first normalization; empty means no cache.
+void set_normalize_cache(std::string path);
+
 // NFKC of `text` without case folding, for values captured from the original text.
 std::string nfkc(std::string_view text);
 

@@ -1,18 +1,40 @@
-// Building the normalization tables (see normalize_tables.h and normalize.h).
+// Building the normalization tables (see normalize_tables.h and normalize.h), and keeping
+// them in a cache file between runs.
+//
+// The cache is a file of core/cache_file.h with the magic "KEFUNT01". Its key holds the size,
+// modification time and inode of the running executable (another build may build other
+// tables), utf8proc's version, and the XXH3 of OpenCC's t2s.json and of every dictionary file
+// it names, read from OpenCC's data folder. When OpenCC would read a t2s.json from the working
+// folder instead (it looks there first), nothing is cached. The payload (integers and plain
+// vectors in the machine's byte order, see cache::Writer):
+//   block_of (u16s), out (u32s), fold (u32s), plain (u64s), pool (str), emoji_plain (u8s),
+//   u64 n, then n charmap entries: code point (u64), text (str),
+//   u64 m, then m phrase_refs entries: code point (u64), u64 k, then k (key str, offset u64),
+//   always_opencc (u8), phrase_keys_non_ascii (u8).
+// A payload whose sizes or pool offsets do not fit together is ignored, as a stale one is.
 #include <opencc/Config.hpp>
 #include <opencc/Conversion.hpp>
 #include <opencc/ConversionChain.hpp>
 #include <opencc/Dict.hpp>
 #include <opencc/DictEntry.hpp>
 #include <opencc/Lexicon.hpp>
+#include <sys/stat.h>
 #include <utf8proc.h>
 
 #include <algorithm>
 #include <array>
+#include <mutex>
 #include <optional>
 
+#include "core/cache_file.h"
 #include "core/error.h"
+#include "core/hash.h"
+#include "core/triage/normalize.h"
 #include "core/triage/normalize_tables.h"
+
+#ifndef KEFU_OPENCC_DATADIR
+#define KEFU_OPENCC_DATADIR "/usr/share/opencc"
+#endif
 
 namespace kefu::triage::normalization {
 namespace {
@@ -36,17 +58,22 @@ bool is_hangul_part(char32_t cp) {
            (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xAC00 && cp <= 0xD7FF);
 }
 
-// The t2s dictionaries, read through OpenCC's own configuration so that the same files are
-// used as by the converter.
-void load_t2s(Tables& t) {
+constexpr std::string_view k_cache_magic = "KEFUNT01";
+
+std::shared_ptr<opencc::Converter> load_converter() {
     try {
         opencc::Config config;
-        t.converter = config.NewFromFile("t2s.json");
+        return config.NewFromFile("t2s.json");
     } catch (const std::exception& e) {
         throw Error("cannot load OpenCC's t2s conversion", "t2s.json", e.what(),
                     "install OpenCC's data files (Debian: libopencc-data)");
     }
-    const auto conversions = t.converter->GetConversionChain()->GetConversions();
+}
+
+// The t2s dictionaries, read through OpenCC's own configuration so that the same files are
+// used as by the converter.
+void load_t2s(Tables& t) {
+    const auto conversions = t2s().GetConversionChain()->GetConversions();
     if (conversions.size() != 1) {
         // A chain of conversions cannot be applied character by character: always use OpenCC.
         t.always_opencc = true;
@@ -208,11 +235,182 @@ Tables build_tables() {
     return t;
 }
 
+std::mutex& cache_mutex() {
+    static std::mutex k_mutex;
+    return k_mutex;
+}
+
+std::string& cache_path() {
+    static std::string k_path;
+    return k_path;
+}
+
+// The names of the files that an OpenCC configuration refers to ("file": "X.ocd2").
+std::vector<std::string> config_files(std::string_view config) {
+    std::vector<std::string> names;
+    constexpr std::string_view k_field = "\"file\"";
+    for (size_t at = config.find(k_field); at != std::string_view::npos;
+         at = config.find(k_field, at + 1)) {
+        size_t open = config.find('"', config.find(':', at + k_field.size()));
+        size_t close = open == std::string_view::npos ? open : config.find('"', open + 1);
+        if (close == std::string_view::npos) {
+            break;
+        }
+        names.emplace_back(config.substr(open + 1, close - open - 1));
+    }
+    return names;
+}
+
+// The key described at the top of this file; empty when the tables must not be cached.
+std::string cache_key() {
+    cache::Writer w;
+    if (!cache::add_file_stamp(w, "/proc/self/exe")) {
+        return {};
+    }
+    w.str(utf8proc_version());
+    struct stat st {};
+    if (::stat("t2s.json", &st) == 0) {
+        return {};
+    }
+    const std::string dir = KEFU_OPENCC_DATADIR;
+    auto config = cache::read_whole(dir + "/t2s.json");
+    if (!config) {
+        return {};
+    }
+    w.u64(hash64(*config));
+    for (const std::string& name : config_files(*config)) {
+        auto data = name.find('/') == std::string::npos ? cache::read_whole(dir + "/" + name)
+                                                        : std::nullopt;
+        if (!data) {
+            return {};
+        }
+        w.str(name);
+        w.u64(hash64(*data));
+    }
+    return std::move(w.out());
+}
+
+std::string serialize(const Tables& t) {
+    cache::Writer w;
+    w.pods(t.block_of);
+    w.pods(t.out);
+    w.pods(t.fold);
+    w.pods(t.plain);
+    w.str(t.pool);
+    w.pods(t.emoji_plain);
+    w.u64(t.charmap.size());
+    for (const auto& [cp, text] : t.charmap) {
+        w.u64(cp);
+        w.str(text);
+    }
+    w.u64(t.phrase_refs.size());
+    for (const auto& [cp, refs] : t.phrase_refs) {
+        w.u64(cp);
+        w.u64(refs.size());
+        for (const PhraseRef& ref : refs) {
+            w.str(ref.key);
+            w.u64(ref.offset);
+        }
+    }
+    w.u8(t.always_opencc ? 1 : 0);
+    w.u8(t.phrase_keys_non_ascii ? 1 : 0);
+    return std::move(w.out());
+}
+
+// True when every entry of `table` that points into the pool points inside it.
+bool pool_entries_fit(const std::vector<uint32_t>& table, size_t pool_size) {
+    return std::all_of(table.begin(), table.end(), [&](uint32_t e) {
+        return (e & 3) != k_pool || offset_of(e) + length_of(e) <= pool_size;
+    });
+}
+
+std::optional<Tables> deserialize(std::string_view payload) {
+    cache::Reader r(payload);
+    Tables t;
+    t.block_of = r.pods<uint16_t>();
+    t.out = r.pods<uint32_t>();
+    t.fold = r.pods<uint32_t>();
+    t.plain = r.pods<uint64_t>();
+    t.pool = r.str();
+    t.emoji_plain = r.pods<uint8_t>();
+    uint64_t chars = r.count(2 * sizeof(uint64_t));
+    t.charmap.reserve(chars);
+    for (uint64_t i = 0; i < chars && r.ok(); ++i) {
+        auto cp = static_cast<char32_t>(r.u64());
+        t.charmap.emplace(cp, r.str());
+    }
+    uint64_t refs = r.count(2 * sizeof(uint64_t));
+    t.phrase_refs.reserve(refs);
+    for (uint64_t i = 0; i < refs && r.ok(); ++i) {
+        auto cp = static_cast<char32_t>(r.u64());
+        std::vector<PhraseRef>& list = t.phrase_refs[cp];
+        list.resize(r.count(2 * sizeof(uint64_t)));
+        for (PhraseRef& ref : list) {
+            ref.key = r.str();
+            ref.offset = r.u64();
+            if (ref.offset >= ref.key.size()) {
+                r.fail();
+            }
+        }
+        if (cp < 0x10000) {
+            t.phrase_bmp[cp] = true;
+        }
+    }
+    t.always_opencc = r.u8() != 0;
+    t.phrase_keys_non_ascii = r.u8() != 0;
+    size_t blocks = t.out.size() / 256;
+    bool fits = r.ok() && r.at_end() && t.block_of.size() == 0x100 && t.out.size() % 256 == 0 &&
+                t.fold.size() == t.out.size() && t.plain.size() == 0x10000 / 64 &&
+                t.emoji_plain.size() == k_emoji_last - k_emoji_first + 1 &&
+                std::all_of(t.block_of.begin(), t.block_of.end(),
+                            [&](uint16_t b) { return b < blocks; }) &&
+                pool_entries_fit(t.out, t.pool.size()) && pool_entries_fit(t.fold, t.pool.size());
+    if (!fits) {
+        return std::nullopt;
+    }
+    return t;
+}
+
+Tables load_tables() {
+    std::string path;
+    {
+        std::lock_guard<std::mutex> lock(cache_mutex());
+        path = cache_path();
+    }
+    std::string key = path.empty() ? std::string() : cache_key();
+    if (!key.empty()) {
+        if (auto payload = cache::read(path, k_cache_magic, key)) {
+            if (auto t = deserialize(*payload)) {
+                return std::move(*t);
+            }
+        }
+    }
+    Tables t = build_tables();
+    if (!key.empty()) {
+        cache::write(path, k_cache_magic, key, serialize(t));
+    }
+    return t;
+}
+
 }  // namespace
 
 const Tables& tables() {
-    static const Tables k_tables = build_tables();
+    static const Tables k_tables = load_tables();
     return k_tables;
 }
 
+const opencc::Converter& t2s() {
+    static const std::shared_ptr<opencc::Converter> k_converter = load_converter();
+    return *k_converter;
+}
+
 }  // namespace kefu::triage::normalization
+
+namespace kefu::triage {
+
+void set_normalize_cache(std::string path) {
+    std::lock_guard<std::mutex> lock(normalization::cache_mutex());
+    normalization::cache_path() = std::move(path);
+}
+
+}  // namespace kefu::triage

@@ -111,7 +111,6 @@ struct Tables {
     std::unordered_map<char32_t, std::string> charmap;                // t2s per character
     std::unordered_map<char32_t, std::vector<PhraseRef>> phrase_refs;  // see PhraseRef
     std::vector<bool> phrase_bmp = std::vector<bool>(0x10000, false);  // keys of phrase_refs
-    std::shared_ptr<opencc::Converter> converter;
     bool always_opencc = false;
     bool phrase_keys_non_ascii = true;  // no key of phrase_refs holds an ASCII byte
 
@@ -125,8 +124,13 @@ struct Tables {
     }
 };
 
-// The tables, built on first use (thread-safe); throws kefu::Error when OpenCC's t2s data
-// cannot be loaded.
+// The tables, built on first use (thread-safe), or read from the cache file set with
+// set_normalize_cache() when it holds them; throws kefu::Error when OpenCC's t2s data cannot
+// be loaded.
 const Tables& tables();
+
+// OpenCC's t2s converter, loaded on first use (thread-safe): most texts never need it, and
+// tables read from the cache do not either.
+const opencc::Converter& t2s();
 
 }  // namespace kefu::triage::normalization

@@ -7,6 +7,7 @@ set -euo pipefail
 : "${KEFU_SOURCE_DIR:?KEFU_SOURCE_DIR must name the source tree}"
 T=$(mktemp -d /tmp/kefu-cli-XXXXXX)
 export HOME="$T/home" XDG_DATA_HOME="$T/home/.local/share" XDG_CONFIG_HOME="$T/home/.config"
+export XDG_CACHE_HOME="$T/home/.cache"
 export KEFU_DB="$T/db/kefu.db" TZ=Asia/Shanghai KEFU_NOW="2026-11-15 12:00" COLUMNS=100 NO_COLOR=1
 unset KEFU_CONFIG
 mkdir -p "$HOME"
