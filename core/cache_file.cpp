@@ -1,6 +1,7 @@
 #include "core/cache_file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,29 +67,46 @@ std::optional<std::string> read_whole(const std::string& path) {
     return data;
 }
 
-std::optional<std::string> read(const std::string& path, std::string_view magic,
-                                std::string_view key) {
-    auto data = read_whole(path);
-    if (!data) {
+Payload::Payload(Payload&& other) noexcept
+    : m_base(other.m_base), m_size(other.m_size), m_payload(other.m_payload) {
+    other.m_base = nullptr;
+    other.m_size = 0;
+}
+
+Payload::~Payload() {
+    if (m_base != nullptr) {
+        ::munmap(m_base, m_size);
+    }
+}
+
+std::optional<Payload> read(const std::string& path, std::string_view magic,
+                            std::string_view key) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         return std::nullopt;
     }
-    Reader r(*data);
-    if (r.view(magic.size()) != magic) {
+    struct stat st {};
+    void* base = MAP_FAILED;
+    size_t size = 0;
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        size = static_cast<size_t>(st.st_size);
+        base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    }
+    ::close(fd);
+    if (base == MAP_FAILED) {
         return std::nullopt;
     }
+    Reader r(std::string_view(static_cast<const char*>(base), size));
+    bool ok = r.view(magic.size()) == magic;
     std::string_view stored_key = r.view(r.u64());
     std::string_view payload = r.view(r.u64());
     uint64_t check = r.u64();
-    if (!r.ok() || !r.at_end() || stored_key != key || hash64(payload) != check) {
+    ok = ok && r.ok() && r.at_end() && stored_key == key && hash64(payload) == check;
+    if (!ok) {
+        ::munmap(base, size);
         return std::nullopt;
     }
-    // The payload moved to the front of the buffer it was read into: no second allocation of a
-    // large file.
-    size_t start = static_cast<size_t>(payload.data() - data->data());
-    size_t size = payload.size();
-    data->erase(0, start);
-    data->resize(size);
-    return data;
+    return std::optional<Payload>(std::in_place, base, size, payload);
 }
 
 void write(const std::string& path, std::string_view magic, std::string_view key,

@@ -105,10 +105,28 @@ private:
 // The whole file in one read(2) of its size, or nullopt when it cannot be read.
 std::optional<std::string> read_whole(const std::string& path);
 
+// A cache file's payload, mapped read-only from the file (no copy: the page cache holds it).
+class Payload {
+public:
+    Payload(void* base, size_t size, std::string_view payload)
+        : m_base(base), m_size(size), m_payload(payload) {}
+    Payload(Payload&& other) noexcept;
+    Payload& operator=(Payload&&) = delete;
+    Payload(const Payload&) = delete;
+    Payload& operator=(const Payload&) = delete;
+    ~Payload();
+    std::string_view view() const { return m_payload; }
+
+private:
+    void* m_base;
+    size_t m_size;
+    std::string_view m_payload;
+};
+
 // The payload of the cache file at `path` when it has `magic`, exactly `key`, and a payload
 // that matches its checksum; nullopt otherwise.
-std::optional<std::string> read(const std::string& path, std::string_view magic,
-                                std::string_view key);
+std::optional<Payload> read(const std::string& path, std::string_view magic,
+                            std::string_view key);
 
 // Writes the cache file atomically, creating its folder; failures are ignored.
 void write(const std::string& path, std::string_view magic, std::string_view key,

@@ -224,7 +224,7 @@ std::optional<Parts> read_cache(const std::string& cache_file, std::string_view 
     if (!payload) {
         return std::nullopt;
     }
-    return deserialize(*payload);
+    return deserialize(payload->view());
 }
 
 }  // namespace

@@ -380,7 +380,7 @@ Tables load_tables() {
     std::string key = path.empty() ? std::string() : cache_key();
     if (!key.empty()) {
         if (auto payload = cache::read(path, k_cache_magic, key)) {
-            if (auto t = deserialize(*payload)) {
+            if (auto t = deserialize(payload->view())) {
                 return std::move(*t);
             }
         }

@@ -95,7 +95,7 @@ TEST_CASE("cache::read: only the file with the same magic and key, intact") {
 
     auto got = cache::read(path, "MAGIC001", "key");
     REQUIRE(got.has_value());
-    CHECK(*got == payload);
+    CHECK(got->view() == payload);
     CHECK_FALSE(cache::read(path, "MAGIC002", "key").has_value());
     CHECK_FALSE(cache::read(path, "MAGIC001", "other key").has_value());
     CHECK_FALSE(cache::read(path, "MAGIC001", "ke").has_value());
