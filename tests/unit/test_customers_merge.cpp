@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/import/import.h"
 #include "core/time.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 namespace fs = std::filesystem;
@@ -32,13 +33,12 @@ constexpr const char* k_planted =
     "P4,2026-11-13 13:00,email,张伟,zw.home@example.com,,,还有一个问题\n";
 
 struct Fixture {
+    kefu_test::ZoneGuard zone{"Asia/Shanghai"};  // first: the zone outlives the store
     fs::path dir;
     std::unique_ptr<Store> store;
     TimePoint now = 1794715200;  // 2026-11-15 12:00 +08:00
 
     Fixture() {
-        setenv("TZ", "Asia/Shanghai", 1);
-        tzset();
         char tmpl[] = "/tmp/kefu-customers-XXXXXX";
         dir = fs::path(mkdtemp(tmpl));
         store = Store::open(":memory:", StoreMode::Write);

@@ -10,6 +10,7 @@
 #include "core/export/export.h"
 #include "core/import/import.h"
 #include "core/time.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 namespace fs = std::filesystem;
@@ -24,13 +25,12 @@ constexpr const char* k_canonical =
     "ORDER BY i.external_id";
 
 struct Fixture {
+    kefu_test::ZoneGuard zone{"Asia/Shanghai"};  // first: the zone outlives the store
     fs::path dir;
     std::unique_ptr<Store> store;
     TimePoint now = 1794715200;  // 2026-11-15 12:00 +08:00
 
     Fixture() {
-        setenv("TZ", "Asia/Shanghai", 1);
-        tzset();
         char tmpl[] = "/tmp/kefu-export-XXXXXX";
         dir = fs::path(mkdtemp(tmpl));
         store = Store::open(":memory:", StoreMode::Write);

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/import/import.h"
 #include "core/store/store.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 namespace fs = std::filesystem;
@@ -18,14 +19,13 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Fixture {
+    kefu_test::ZoneGuard zone{"Asia/Shanghai"};  // first: the zone outlives the store
     fs::path dir;
     std::unique_ptr<Store> store;
     Fixture() {
         char tmpl[] = "/tmp/kefu-import-XXXXXX";
         dir = fs::path(mkdtemp(tmpl));
         store = Store::open((dir / "kefu.db").string(), StoreMode::Write);
-        setenv("TZ", "Asia/Shanghai", 1);
-        tzset();
     }
     ~Fixture() { fs::remove_all(dir); }
     fs::path write(const std::string& name, const std::string& content) {

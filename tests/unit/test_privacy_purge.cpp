@@ -16,6 +16,7 @@
 #include "core/report/figures.h"
 #include "core/store/fts.h"
 #include "core/time.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 namespace fs = std::filesystem;
@@ -23,14 +24,13 @@ namespace fs = std::filesystem;
 namespace {
 
 struct Fixture {
+    kefu_test::ZoneGuard zone{"Asia/Shanghai"};  // first: the zone outlives the store
     fs::path dir;
     fs::path db;
     std::unique_ptr<Store> store;
     TimePoint now = 1794715200;  // 2026-11-15 12:00 +08:00
 
     Fixture() {
-        setenv("TZ", "Asia/Shanghai", 1);
-        tzset();
         char tmpl[] = "/tmp/kefu-privacy-XXXXXX";
         dir = fs::path(mkdtemp(tmpl));
         db = dir / "kefu.db";
