@@ -17,13 +17,13 @@
 //    up to its end;
 //  - days are local calendar days (the process time zone).
 //
-// Speed (a million inquiries must report in well under half a second): every figure is an
-// aggregate that SQLite computes from indexes (schema: inquiry_period covers what the
-// volume of a period groups by, inquiry_thread_start counts a buyer's conversations,
-// reply_sent the templates; the queue index gives the backlog). Local days are computed in
-// SQL from the zone's offsets in the period. C++ folds the grouped rows and reads one row per
-// conversation of the period for the exact percentiles. On a database file, the buyer figures
-// run on a second connection in parallel with the rest.
+// Speed (a million inquiries must report in well under half a second): every figure comes
+// from one pass over one index (schema: inquiry_period holds what the volume of a period
+// counts, inquiry_start the conversations with their answer and resolution times, the queue
+// index the backlog, reply_sent the templates), each row handed to C++ inside SQLite's scan
+// (core/report/fold.h) and counted there: no sort, no temporary table, no table row read. The
+// passes are in core/report/passes.h; on a database file two threads run them on two
+// connections. The exact percentiles take one value per conversation of the period.
 
 #include <cstdint>
 #include <nlohmann/json.hpp>

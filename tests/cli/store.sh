@@ -45,3 +45,27 @@ cp "$KEFU_DB" "$T/broken.db"
 sqlite3 "$T/broken.db" "delete from inquiry_fts_data where id > 10"
 kefu 1 --db "$T/broken.db" check
 contains err "database check failed"
+
+# A database of schema version 1 with data (made from this one by undoing step 2): read
+# commands refuse it and say how to upgrade; `kefu init` backs it up, upgrades it and keeps
+# every figure; the backup is the file as it was.
+kefu 0 --format json report --since 90d
+cp "$T/out" "$T/report-v2.json"
+cp "$KEFU_DB" "$T/v1.db"
+sqlite3 "$T/v1.db" "DROP INDEX inquiry_start;
+    CREATE INDEX inquiry_thread_start ON inquiry(customer_id, received_at, thread_id, flags)
+        WHERE id = thread_id AND flags & 2 = 0;
+    PRAGMA user_version = 1;"
+kefu 1 --db "$T/v1.db" list
+contains err "database needs an upgrade ($T/v1.db): its schema is version 1"
+contains err "run \`kefu init\` to upgrade it"
+same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 1 "read command left the version"
+kefu 0 --db "$T/v1.db" init
+same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 2 "upgraded version"
+same "$(sqlite3 "$T/v1.db" "select group_concat(name) from sqlite_schema
+    where name in ('inquiry_start', 'inquiry_thread_start')")" inquiry_start "step 2 indexes"
+same "$(sqlite3 "$T/v1.db.v1.bak" 'pragma user_version')" 1 "backup version"
+same "$(sqlite3 "$T/v1.db.v1.bak" 'select count(*) from inquiry')" 66 "backup rows"
+kefu 0 --db "$T/v1.db" check
+kefu 0 --db "$T/v1.db" --format json report --since 90d
+cmp -s "$T/out" "$T/report-v2.json" || fail "report differs after the upgrade"

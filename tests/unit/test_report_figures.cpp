@@ -3,8 +3,13 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/import/import.h"
@@ -125,6 +130,94 @@ int64_t count_of(const std::vector<report::Count>& v, const std::string& key) {
         }
     }
     return -1;
+}
+
+// The figures that depend on conversations, as plain SQL computes them from their
+// definitions (one query each, sorting and grouping in SQLite), to check the passes against.
+struct Reference {
+    int64_t threads = 0;
+    int64_t customers = 0;
+    std::vector<std::pair<int64_t, int64_t>> repeat;  // (customer, conversations), most first
+    std::vector<int64_t> first;                       // first response times, sorted
+    std::vector<int64_t> resolved;                    // resolution times, sorted
+    int64_t unanswered = 0;
+};
+
+Reference reference(Store& store, const report::Options& o) {
+    Reference r;
+    auto bind = [&](SQLite::Statement& q) {
+        q.bind(1, o.since);
+        q.bind(2, o.until);
+    };
+    SQLite::Statement threads(store.db(),
+                              "SELECT count(*), (SELECT count(DISTINCT customer_id) FROM inquiry "
+                              "WHERE received_at BETWEEN ?1 AND ?2 AND flags & 2 = 0) FROM inquiry "
+                              "WHERE received_at BETWEEN ?1 AND ?2 AND flags & 2 = 0 AND id = "
+                              "thread_id");
+    bind(threads);
+    REQUIRE(threads.executeStep());
+    r.threads = threads.getColumn(0).getInt64();
+    r.customers = threads.getColumn(1).getInt64();
+    SQLite::Statement repeat(
+        store.db(),
+        "SELECT customer_id, count(*) AS n FROM inquiry WHERE id = thread_id AND flags & 2 = 0 "
+        "AND received_at <= ?2 AND customer_id IN (SELECT customer_id FROM inquiry WHERE "
+        "received_at BETWEEN ?1 AND ?2 AND flags & 2 = 0) GROUP BY customer_id HAVING n >= 2 "
+        "ORDER BY n DESC, customer_id");
+    bind(repeat);
+    while (repeat.executeStep()) {
+        r.repeat.emplace_back(repeat.getColumn(0).getInt64(), repeat.getColumn(1).getInt64());
+    }
+    SQLite::Statement times(
+        store.db(),
+        "SELECT max(0, coalesce(t.first_response_at, (SELECT min(r.sent_at) FROM inquiry m JOIN "
+        "reply r ON r.inquiry_id = m.id WHERE m.thread_id = t.id AND r.sent_at >= "
+        "t.received_at)) - t.received_at), max(0, CASE WHEN t.status >= 3 THEN t.resolved_at END "
+        "- t.received_at) FROM inquiry t WHERE t.received_at BETWEEN ?1 AND ?2 AND t.id = "
+        "t.thread_id AND t.flags & 2 = 0");
+    bind(times);
+    while (times.executeStep()) {
+        if (times.getColumn(0).isNull()) {
+            ++r.unanswered;
+        } else {
+            r.first.push_back(times.getColumn(0).getInt64());
+        }
+        if (!times.getColumn(1).isNull()) {
+            r.resolved.push_back(times.getColumn(1).getInt64());
+        }
+    }
+    std::sort(r.first.begin(), r.first.end());
+    std::sort(r.resolved.begin(), r.resolved.end());
+    return r;
+}
+
+// Nearest rank on sorted values.
+std::optional<int64_t> rank_of(const std::vector<int64_t>& sorted, double p) {
+    if (sorted.empty()) {
+        return std::nullopt;
+    }
+    auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+    return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
+}
+
+void check_against_reference(Store& store, const report::Options& o) {
+    report::Figures f = report::compute(store, o);
+    Reference r = reference(store, o);
+    CHECK(f.threads == r.threads);
+    CHECK(f.customers == r.customers);
+    CHECK(f.repeat_customers == static_cast<int64_t>(r.repeat.size()));
+    REQUIRE(f.top_repeat.size() == std::min(o.top, r.repeat.size()));
+    for (size_t i = 0; i < f.top_repeat.size(); ++i) {
+        CHECK(f.top_repeat[i].id == r.repeat[i].first);
+        CHECK(f.top_repeat[i].threads == r.repeat[i].second);
+    }
+    CHECK(f.unanswered == r.unanswered);
+    CHECK(f.first_response.count == static_cast<int64_t>(r.first.size()));
+    CHECK(f.first_response.median == rank_of(r.first, 0.5));
+    CHECK(f.first_response.p90 == rank_of(r.first, 0.9));
+    CHECK(f.resolution.count == static_cast<int64_t>(r.resolved.size()));
+    CHECK(f.resolution.median == rank_of(r.resolved, 0.5));
+    CHECK(f.resolution.p90 == rank_of(r.resolved, 0.9));
 }
 
 }  // namespace
@@ -329,4 +422,37 @@ TEST_CASE("report: bars in eighths") {
     CHECK(report::bar(1, 16, 8) == "▌");  // 1/16 of 8 cells: half a cell
     CHECK(text::display_width(report::bar(7, 10, 10)) == 7);
     CHECK(report::bar(1, 1000, 10) == "▏");  // never invisible
+}
+
+TEST_CASE("report: conversations and repeat buyers agree with their definitions in SQL") {
+    ReportFixture fx;
+    report::Options o = fx.options();
+    o.top = 5;
+    auto at = [](const char* local) {
+        return *timeutil::parse_timestamp(local, timeutil::Zone::local());
+    };
+    // The whole sample; a week in the middle (conversations started before it count for the
+    // repeat buyers); its last days.
+    SUBCASE("the last 30 days") {}
+    SUBCASE("a week in the middle") {
+        o.since = at("2026-11-04 00:00");
+        o.until = at("2026-11-10 23:59:59");
+    }
+    SUBCASE("the last days") {
+        o.since = at("2026-11-10 00:00");
+    }
+    SUBCASE("answers found thread by thread") {
+        // All but three conversations answered: more replies than twice the unanswered ones,
+        // so the replies are looked up thread by thread instead of read from the replies' side.
+        fx.exec(
+            "UPDATE inquiry SET first_response_at = received_at + 7200 WHERE thread_id NOT "
+            "IN (6, 10, 12)");
+        fx.add_reply(12, "", 20 * k_hour);
+    }
+    SUBCASE("answers read from the replies' side") {
+        fx.add_reply(12, "", 20 * k_hour);
+        fx.add_reply(12, "", 19 * k_hour);  // the first of the two counts
+        fx.add_reply(13, "", -1);           // before the message: no answer
+    }
+    check_against_reference(*fx.store, o);
 }
