@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/triage/engine.h"
+#include "core/triage/import_classifier.h"
 #include "core/triage/priority.h"
 
 namespace kefu::cli {
@@ -26,32 +27,9 @@ std::shared_ptr<const triage::Engine> load_engine(Context& ctx, const std::strin
     return std::make_shared<const triage::Engine>(triage::Engine::load(ctx.config(), user_rules(ctx, rules_path)));
 }
 
-Classification to_classification(const triage::Result& r) {
-    Classification c;
-    c.category = r.category;
-    c.tags = r.tags;
-    c.static_score = r.static_score;
-    c.language = r.language;
-    c.goods_kind = r.goods_kind;
-    c.captures = r.captures;
-    return c;
-}
 
 Classifier make_classifier(Context& ctx, const std::string& rules_path) {
-    auto engine = load_engine(ctx, rules_path);
-    Classifier c;
-    c.text = [engine](const NewInquiry& in) {
-        auto r = std::make_shared<triage::Result>(engine->classify({in.subject, in.body, in.goods_kind}));
-        Classification cls = to_classification(*r);
-        cls.detail = r;
-        return cls;
-    };
-    c.signals = [engine](Classification& cls, const BuyerSignals& s) {
-        auto* r = static_cast<triage::Result*>(cls.detail.get());
-        engine->apply_signals(*r, {s.vip, s.open_from_customer, s.thread_messages});
-        cls.static_score = r->static_score;
-    };
-    return c;
+    return triage::import_classifier(load_engine(ctx, rules_path));
 }
 
 nlohmann::ordered_json terms_json(const std::vector<triage::Term>& terms) {

@@ -22,9 +22,6 @@ std::optional<triage::RulesFile> user_rules(Context& ctx, const std::string& rul
 // listing every problem of a bad rules file.
 std::shared_ptr<const triage::Engine> load_engine(Context& ctx, const std::string& rules_path);
 
-// What the store keeps of a triage result.
-Classification to_classification(const triage::Result& r);
-
 // `rules_path` overrides $XDG_CONFIG_HOME/kefu/rules.toml when not empty.
 Classifier make_classifier(Context& ctx, const std::string& rules_path);
 

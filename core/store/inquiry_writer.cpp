@@ -596,12 +596,15 @@ WriteOutcome InquiryWriter::add(const NewInquiry& in, PreparedRecord* prepared) 
         }
     }
     signals.thread_messages = thread_messages;
-    Classification cls;
-    if (w.classifier && !in.from_seller) {
-        if (prepared != nullptr && prepared->classification) {
-            cls = std::move(*prepared->classification);
-        } else {
-            cls = w.classifier.text(in);
+    // A prepared classification is used where it is, not moved out: it then goes away with
+    // the caller's record, on the thread that made it (see core/import/pipeline.h).
+    Classification own;
+    bool classify = w.classifier && !in.from_seller;
+    bool ready = classify && prepared != nullptr && prepared->classification;
+    Classification& cls = ready ? *prepared->classification : own;
+    if (classify) {
+        if (!ready) {
+            own = w.classifier.text(in);
         }
         if (w.classifier.signals) {
             w.classifier.signals(cls, signals);

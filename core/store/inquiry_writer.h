@@ -97,7 +97,9 @@ public:
                   size_t batch_size, bool dry_run = false);
     ~InquiryWriter();
 
-    // Writes one record. `prepared`, when given, holds work already done for it.
+    // Writes one record. `prepared`, when given, holds work already done for it; its
+    // classification is completed there (Classifier::signals) and left in it, so that it is
+    // freed with the record, by whichever thread the caller frees records on.
     WriteOutcome add(const NewInquiry& in, PreparedRecord* prepared = nullptr);
 
     // Counts of this run, as also kept in the import row.

@@ -1,9 +1,11 @@
 // Engine::classify: from the text and signals of one inquiry to its category, tags and
 // static priority terms. It runs for every imported row, so it avoids work per rule (only
 // rules that one of their keywords or regexes points to are looked at) and builds the
-// explanation strings only for the terms that are listed.
+// explanation strings only for the terms that are listed. Engine::score does the same
+// matching and adds up the same terms without any explanation, for imports.
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 #include "core/text.h"
 #include "core/triage/engine_impl.h"
@@ -59,19 +61,38 @@ void append_reason(std::string& out, const Fired& fired, double amount) {
 
 namespace {
 
-// Appends one term the way classify() does: raw clamped to [0, cap] for built-in terms, left
-// out when raw or coefficient is 0 (unless `always`), contribution added to the total.
-template <typename Detail>
-void append_term(const Engine::Impl& m, Result& result, uint32_t t, double raw, Detail&& make_detail,
-                 bool always = false) {
+// Term `t` with raw value `raw` as classify() lists it: `raw` is clamped to [0, cap] for
+// built-in terms (`capped` tells whether the cap applied). Returns whether the term is
+// listed: its raw value and coefficient are both non-zero, or it is listed `always`.
+bool list_term(const Engine::Impl& m, uint32_t t, double& raw, bool always, bool& capped) {
     double cap = m.caps[t];
-    bool capped = cap >= 0 && raw > cap;
+    capped = cap >= 0 && raw > cap;
     if (capped) {
         raw = cap;
     } else if (cap >= 0 && raw < 0) {
         raw = 0;
     }
-    if (!always && (raw == 0 || m.coefficients[t] == 0)) {
+    return always || (raw != 0 && m.coefficients[t] != 0);
+}
+
+// The contribution (raw × coefficient) of term `t` at raw value `raw` when classify() lists
+// the term, as append_term computes it; nullopt when the term is not listed.
+std::optional<double> listed_contribution(const Engine::Impl& m, uint32_t t, double raw,
+                                          bool always = false) {
+    bool capped = false;
+    if (!list_term(m, t, raw, always, capped)) {
+        return std::nullopt;
+    }
+    return raw * m.coefficients[t];
+}
+
+// Appends one term the way classify() does: raw clamped (see list_term), left out when not
+// listed, contribution added to the total.
+template <typename Detail>
+void append_term(const Engine::Impl& m, Result& result, uint32_t t, double raw, Detail&& make_detail,
+                 bool always = false) {
+    bool capped = false;
+    if (!list_term(m, t, raw, always, capped)) {
         return;
     }
     Term& term = result.terms.emplace_back();
@@ -82,39 +103,56 @@ void append_term(const Engine::Impl& m, Result& result, uint32_t t, double raw, 
     term.detail = make_detail();
     if (capped) {
         term.detail += " (capped at ";
-        append_number(term.detail, cap);
+        append_number(term.detail, m.caps[t]);
         term.detail += ")";
     }
     result.static_score += term.contribution;
 }
 
+// The raw values of the terms that depend on the signals.
+struct SignalRaws {
+    int others = 0;   // other open inquiries of the customer
+    int earlier = 0;  // earlier messages in the thread
+    bool repeated = false;
+    double vip = 0;
+    double repeat = 0;
+    double difficulty = 0;
+};
+
+SignalRaws signal_raws(const Signals& signals, size_t also, bool long_message) {
+    SignalRaws r;
+    r.vip = signals.vip ? 1 : 0;
+    r.others = std::max(signals.open_from_customer, 0);
+    r.earlier = std::max(signals.thread_messages - 1, 0);
+    r.repeat = r.others + r.earlier;
+    r.repeated = signals.open_from_customer >= 2 || signals.thread_messages >= 3;
+    r.difficulty = static_cast<double>(also + (long_message ? 1 : 0) + (r.repeated ? 1 : 0));
+    return r;
+}
+
 // The terms that depend on the signals, in their place after the tone terms.
 void add_signal_terms(const Engine::Impl& m, Result& result, const Signals& signals) {
-    append_term(m, result, m.vip, signals.vip ? 1 : 0, [] { return std::string("the customer is a VIP"); });
-    int others = std::max(signals.open_from_customer, 0);
-    int earlier = std::max(signals.thread_messages - 1, 0);
-    append_term(m, result, m.repeat, others + earlier, [&] {
-        return std::to_string(others) + " other open inquiries of the customer, " +
-               std::to_string(earlier) + " earlier messages in the thread";
+    SignalRaws r = signal_raws(signals, result.also.size(), result.long_message);
+    append_term(m, result, m.vip, r.vip, [] { return std::string("the customer is a VIP"); });
+    append_term(m, result, m.repeat, r.repeat, [&] {
+        return std::to_string(r.others) + " other open inquiries of the customer, " +
+               std::to_string(r.earlier) + " earlier messages in the thread";
     });
-    bool repeated = signals.open_from_customer >= 2 || signals.thread_messages >= 3;
-    append_term(m, result, m.difficulty,
-                static_cast<double>(result.also.size() + (result.long_message ? 1 : 0) + (repeated ? 1 : 0)),
-                [&] {
-                    std::string d;
-                    for (Category c : result.also) {
-                        d += d.empty() ? "also " : ", ";
-                        d += to_string(c);
-                    }
-                    if (result.long_message) {
-                        d += d.empty() ? "" : "; ";
-                        d += "long message (" + std::to_string(result.body_bytes) + " bytes)";
-                    }
-                    if (repeated) {
-                        d += d.empty() ? "repeated contact" : "; repeated contact";
-                    }
-                    return d;
-                });
+    append_term(m, result, m.difficulty, r.difficulty, [&] {
+        std::string d;
+        for (Category c : result.also) {
+            d += d.empty() ? "also " : ", ";
+            d += to_string(c);
+        }
+        if (result.long_message) {
+            d += d.empty() ? "" : "; ";
+            d += "long message (" + std::to_string(result.body_bytes) + " bytes)";
+        }
+        if (r.repeated) {
+            d += d.empty() ? "repeated contact" : "; repeated contact";
+        }
+        return d;
+    });
 }
 
 }  // namespace
@@ -122,8 +160,11 @@ void add_signal_terms(const Engine::Impl& m, Result& result, const Signals& sign
 void Engine::apply_signals(Result& result, const Signals& signals) const {
     const Impl& m = *m_impl;
     // Terms before the signal terms (category and tone) stay first, those after stay last.
-    std::vector<Term> after;
-    std::vector<Term> before;
+    // The first group is compacted in place and the second parked in a per-thread vector, so
+    // that an import, which calls this for every record, allocates nothing here.
+    thread_local std::vector<Term> after;
+    after.clear();
+    size_t kept = 0;
     bool seen_signal_place = false;
     for (Term& t : result.terms) {
         bool signal = t.name == m.term_names[m.vip] || t.name == m.term_names[m.repeat] ||
@@ -135,9 +176,16 @@ void Engine::apply_signals(Result& result, const Signals& signals) const {
         bool tone_or_category = t.name.starts_with("category_") || t.name == m.term_names[m.anger] ||
                                 t.name == m.term_names[m.negative] ||
                                 t.name == m.term_names[m.shouting] || t.name == m.term_names[m.urgency];
-        (tone_or_category && !seen_signal_place ? before : after).push_back(std::move(t));
+        if (tone_or_category && !seen_signal_place) {
+            Term& place = result.terms[kept++];
+            if (&place != &t) {
+                place = std::move(t);
+            }
+        } else {
+            after.push_back(std::move(t));
+        }
     }
-    result.terms = std::move(before);
+    result.terms.resize(kept);
     result.static_score = 0;
     for (const Term& t : result.terms) {
         result.static_score += t.contribution;
@@ -147,12 +195,30 @@ void Engine::apply_signals(Result& result, const Signals& signals) const {
         result.static_score += t.contribution;
         result.terms.push_back(std::move(t));
     }
+    after.clear();
     result.level = level(result.static_score);
 }
 
-Result Engine::classify(const Input& input, const Signals& signals) const {
-    const Impl& m = *m_impl;
-    Scratch& s = scratch();
+namespace {
+
+// What the rules found in one message: a classification without its terms.
+struct Findings {
+    Category category = Category::Other;
+    std::array<double, k_categories> votes{};
+    std::vector<std::string> tags;  // sorted, no duplicates
+    std::map<std::string, std::string> captures;
+    GoodsKind goods_kind = GoodsKind::Unknown;
+    std::string language;
+    bool shouting = false;
+    size_t body_bytes = 0;  // of the normalized body
+};
+
+// Matches every rule against `input` and fills `out`. Leaves in `s.raw` the amounts the
+// fired rules added to each term and in `s.fired_rules` the rules that fired, in rule order.
+// With `fired`, also lists the fired rules and the words they fired on (what an explanation
+// shows), parallel to s.fired_rules; without, nothing of that is built.
+void find(const Engine::Impl& m, const Input& input, Scratch& s, Findings& out,
+          std::vector<Fired>* fired) {
     s.hits.resize(m.matcher.size(), 0);
     s.regex_hits.resize(m.regexes.size(), 0);
     s.touched.clear();
@@ -210,11 +276,9 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
     std::sort(s.candidates.begin(), s.candidates.end());
 
     // The rules that fire, in rule order.
-    Result result;
-    result.fired.reserve(s.candidates.size());
-    result.terms.reserve(8);
-    result.tags.reserve(8);
-    std::array<double, k_categories> votes{};
+    if (fired != nullptr) {
+        fired->reserve(s.candidates.size());
+    }
     for (uint32_t r : s.candidates) {
         const Rule& rule = m.rules[r];
         const CompiledRule& c = m.compiled[r];
@@ -249,47 +313,62 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
         if (!c.regex.empty() && s.regex_matches.empty()) {
             continue;
         }
-        st.fired = static_cast<uint32_t>(result.fired.size());
-        Fired& fired = result.fired.emplace_back();
-        fired.rule_id = rule.id;
-        fired.matched.reserve(4);
-        fired.matched.insert(fired.matched.end(), c.all_labels.begin(), c.all_labels.end());
+        std::vector<std::string>* matched = nullptr;
+        if (fired != nullptr) {
+            st.fired = static_cast<uint32_t>(fired->size());
+            Fired& entry = fired->emplace_back();
+            entry.rule_id = rule.id;
+            // The `all` keywords, one text per regex that matched, then the `any` keywords
+            // found (put in front of the regex texts below).
+            matched = &entry.matched;
+            matched->reserve(c.all_labels.size() + s.regex_matches.size() + st.any);
+            matched->insert(matched->end(), c.all_labels.begin(), c.all_labels.end());
+        }
         for (const RegexMatch& rm : s.regex_matches) {
             const RE2& re = *m.regexes[rm.regex];
-            fired.matched.emplace_back(rm.group[0].data(), rm.group[0].size());
+            if (matched != nullptr) {
+                matched->emplace_back(rm.group[0].data(), rm.group[0].size());
+            }
             for (const auto& [name, index] : re.NamedCapturingGroups()) {
                 if (index >= rm.groups) {
                     continue;
                 }
                 auto g = rm.group[static_cast<size_t>(index)];
-                if (g.data() != nullptr && !g.empty() && !result.captures.contains(name)) {
-                    result.captures[name] = m.captured(originals[rm.field], *fields[rm.field],
-                                                       std::string_view(g.data(), g.size()));
+                if (g.data() != nullptr && !g.empty() && !out.captures.contains(name)) {
+                    out.captures[name] = m.captured(originals[rm.field], *fields[rm.field],
+                                                    std::string_view(g.data(), g.size()));
                 }
             }
         }
         if (rule.category) {
-            votes[static_cast<size_t>(*rule.category)] += rule.weight;
+            out.votes[static_cast<size_t>(*rule.category)] += rule.weight;
         }
         for (const auto& [t, amount] : c.score) {
             s.raw[t] += amount;
         }
-        result.tags.insert(result.tags.end(), rule.tags.begin(), rule.tags.end());
-        if (rule.goods && result.goods_kind == GoodsKind::Unknown) {
-            result.goods_kind = *rule.goods;
+        if (!rule.tags.empty()) {
+            if (out.tags.empty()) {
+                out.tags.reserve(8);
+            }
+            out.tags.insert(out.tags.end(), rule.tags.begin(), rule.tags.end());
+        }
+        if (rule.goods && out.goods_kind == GoodsKind::Unknown) {
+            out.goods_kind = *rule.goods;
         }
         s.fired_rules.push_back(r);
     }
     // The `any` keywords each fired rule was found by, in the order they were first found.
-    for (uint32_t id : s.touched) {
-        for (uint32_t u = m.use_begin[id]; u < m.use_begin[id + 1]; ++u) {
-            const Use& use = m.uses[u];
-            RuleState& st = s.rule_state[use.rule];
-            if (use.slot == Slot::Any && st.fired != UINT32_MAX &&
-                (s.hits[id] & m.rules[use.rule].fields) != 0) {
-                auto& matched = result.fired[st.fired].matched;
-                matched.insert(matched.begin() + st.labels++,
-                               m.compiled[use.rule].any_labels[use.index]);
+    if (fired != nullptr) {
+        for (uint32_t id : s.touched) {
+            for (uint32_t u = m.use_begin[id]; u < m.use_begin[id + 1]; ++u) {
+                const Use& use = m.uses[u];
+                RuleState& st = s.rule_state[use.rule];
+                if (use.slot == Slot::Any && st.fired != UINT32_MAX &&
+                    (s.hits[id] & m.rules[use.rule].fields) != 0) {
+                    auto& matched = (*fired)[st.fired].matched;
+                    matched.insert(matched.begin() + st.labels++,
+                                   m.compiled[use.rule].any_labels[use.index]);
+                }
             }
         }
     }
@@ -302,24 +381,47 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
     Category best = Category::Other;
     double best_votes = 0;
     for (Category c : k_precedence) {
-        if (votes[static_cast<size_t>(c)] > best_votes) {
+        if (out.votes[static_cast<size_t>(c)] > best_votes) {
             best = c;
-            best_votes = votes[static_cast<size_t>(c)];
+            best_votes = out.votes[static_cast<size_t>(c)];
         }
     }
-    result.category = best;
-    std::sort(result.tags.begin(), result.tags.end());
-    result.tags.erase(std::unique(result.tags.begin(), result.tags.end()), result.tags.end());
+    out.category = best;
+    std::sort(out.tags.begin(), out.tags.end());
+    out.tags.erase(std::unique(out.tags.begin(), out.tags.end()), out.tags.end());
     if (input.goods_kind != GoodsKind::Unknown) {
-        result.goods_kind = input.goods_kind;
+        out.goods_kind = input.goods_kind;
     }
     TextCounts subject_counts;
     TextCounts body_counts;
     subject_counts.add(input.subject);
     body_counts.add(input.body);
-    bool shouting = is_shouting(subject_counts) || is_shouting(body_counts);
+    out.shouting = is_shouting(subject_counts) || is_shouting(body_counts);
     subject_counts += body_counts;
-    result.language = language_of(subject_counts);
+    out.language = language_of(subject_counts);
+    out.body_bytes = body.size();
+}
+
+// The tone terms, in the order they are listed.
+std::array<uint32_t, 4> tone_terms(const Engine::Impl& m) {
+    return {m.anger, m.negative, m.shouting, m.urgency};
+}
+
+}  // namespace
+
+Result Engine::classify(const Input& input, const Signals& signals) const {
+    const Impl& m = *m_impl;
+    Scratch& s = scratch();
+    Result result;
+    Findings found;
+    find(m, input, s, found, &result.fired);
+    const Category best = found.category;
+    result.category = best;
+    result.tags = std::move(found.tags);
+    result.captures = std::move(found.captures);
+    result.goods_kind = found.goods_kind;
+    result.language = std::move(found.language);
+    result.terms.reserve(8);
 
     // Why a term has its value: the fired rules that fed it (or voted for the category).
     auto reasons = [&](auto&& amount_of) {
@@ -356,25 +458,25 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
             return d.empty() ? std::string("no rule chose a category") : d;
         },
         true);
-    if (shouting) {
+    if (found.shouting) {
         s.raw[m.shouting] += 1;
     }
-    for (uint32_t t : {m.anger, m.negative, m.shouting, m.urgency}) {
+    for (uint32_t t : tone_terms(m)) {
         add_term(t, s.raw[t], [&] {
             std::string d = fed_reasons(t);
-            if (t == m.shouting && shouting) {
+            if (t == m.shouting && found.shouting) {
                 d += d.empty() ? "written in capitals" : "; written in capitals";
             }
             return d;
         });
     }
     for (Category c : k_precedence) {
-        if (c != best && c != Category::Other && votes[static_cast<size_t>(c)] >= 1.0) {
+        if (c != best && c != Category::Other && found.votes[static_cast<size_t>(c)] >= 1.0) {
             result.also.push_back(c);
         }
     }
-    result.long_message = body.size() >= k_long_message;
-    result.body_bytes = body.size();
+    result.long_message = found.body_bytes >= k_long_message;
+    result.body_bytes = found.body_bytes;
     add_signal_terms(m, result, signals);
     add_term(m.goods_virtual, result.goods_kind == GoodsKind::Virtual ? 1 : 0,
              [] { return std::string("virtual goods"); });
@@ -386,6 +488,72 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
     }
     result.level = level(result.static_score);
     return result;
+}
+
+// The same terms as classify(), in the same order and added up in that order (so that the
+// total is the same double), but only their contributions.
+Scored Engine::score(const Input& input) const {
+    const Impl& m = *m_impl;
+    Scratch& s = scratch();
+    Findings found;
+    find(m, input, s, found, nullptr);
+    Scored out;
+    out.category = found.category;
+    out.tags = std::move(found.tags);
+    out.captures = std::move(found.captures);
+    out.goods_kind = found.goods_kind;
+    out.language = std::move(found.language);
+
+    double total = 0;
+    if (auto c = listed_contribution(m, m.category_terms[static_cast<size_t>(found.category)], 1,
+                                     true)) {
+        total += *c;
+    }
+    if (found.shouting) {
+        s.raw[m.shouting] += 1;
+    }
+    for (uint32_t t : tone_terms(m)) {
+        if (auto c = listed_contribution(m, t, s.raw[t])) {
+            total += *c;
+        }
+    }
+    out.before_signals = total;
+    for (Category c : k_precedence) {
+        if (c != found.category && c != Category::Other &&
+            found.votes[static_cast<size_t>(c)] >= 1.0) {
+            ++out.also;
+        }
+    }
+    out.long_message = found.body_bytes >= k_long_message;
+    auto add_after = [&](uint32_t t, double raw) {
+        if (auto c = listed_contribution(m, t, raw)) {
+            out.after_signals.push_back(*c);
+        }
+    };
+    add_after(m.goods_virtual, out.goods_kind == GoodsKind::Virtual ? 1 : 0);
+    add_after(m.goods_physical, out.goods_kind == GoodsKind::Physical ? 1 : 0);
+    for (auto t = static_cast<uint32_t>(default_coefficients().size()); t < m.term_names.size();
+         ++t) {
+        add_after(t, s.raw[t]);
+    }
+    apply_signals(out, Signals{});
+    return out;
+}
+
+void Engine::apply_signals(Scored& scored, const Signals& signals) const {
+    const Impl& m = *m_impl;
+    SignalRaws r = signal_raws(signals, scored.also, scored.long_message);
+    double total = scored.before_signals;
+    for (auto [t, raw] : {std::pair{m.vip, r.vip}, std::pair{m.repeat, r.repeat},
+                          std::pair{m.difficulty, r.difficulty}}) {
+        if (auto c = listed_contribution(m, t, raw)) {
+            total += *c;
+        }
+    }
+    for (double contribution : scored.after_signals) {
+        total += contribution;
+    }
+    scored.static_score = total;
 }
 
 }  // namespace kefu::triage

@@ -4,8 +4,10 @@
 //
 //   Engine engine = Engine::load(config, user_rules);   // once per command
 //   Result r = engine.classify({subject, body, goods_kind}, {vip, open_count, thread_count});
-//   r.static_score, r.terms, r.category, r.tags …      // stored at import
+//   r.static_score, r.terms, r.category, r.tags …      // explain shows them, retag stores them
 //   engine.age_score(received_at, now, r.level)         // added when the queue is listed
+//   Scored s = engine.score({subject, body, goods_kind});  // an import: no explanation,
+//   engine.apply_signals(s, {vip, open_count, thread_count}); // the same stored values
 //
 // How a message is classified: its subject and body are normalized (normalize.h) and every
 // keyword of every rule is found in one pass over each (matcher.h); only the rules those
@@ -17,8 +19,8 @@
 // product, other, in that order); no vote at all means "other". The priority terms are
 // described in priority.h.
 //
-// An Engine does not change after load(); classify() may be called from several threads at
-// once (its working memory is per thread).
+// An Engine does not change after load(); classify() and score() may be called from several
+// threads at once (their working memory is per thread).
 
 #include <map>
 #include <memory>
@@ -82,6 +84,27 @@ struct Result {
     size_t body_bytes = 0;
 };
 
+// What an import stores of a classification: classify()'s answer without the explanation
+// (the fired rules with their words, the terms with their details), which an import does not
+// keep and which roughly doubles what triage adds to an import's time. Engine::score(input)
+// followed by apply_signals(scored, signals) gives exactly the category, tags, captures,
+// goods kind, language and static score (the same double) of classify(input, signals).
+struct Scored {
+    Category category = Category::Other;
+    std::vector<std::string> tags;                // sorted, no duplicates
+    std::map<std::string, std::string> captures;  // as Result::captures
+    GoodsKind goods_kind = GoodsKind::Unknown;
+    std::string language;
+    double static_score = 0;  // with the signals last applied (none after score())
+
+    // The contributions of the listed terms around the signal terms, in classify()'s order,
+    // and what the signal terms depend on besides the signals (for apply_signals).
+    double before_signals = 0;          // the category and tone terms, added up in order
+    std::vector<double> after_signals;  // the goods terms and those fed by rules, in order
+    size_t also = 0;                    // other categories voted for with 1 or more
+    bool long_message = false;
+};
+
 // A user's rules file: its path (for messages) and its text.
 struct RulesFile {
     std::string path;
@@ -110,6 +133,12 @@ public:
     // are put in, the total and level made again. Lets an import classify the text on one
     // thread and add what only the store knows on another.
     void apply_signals(Result& result, const Signals& signals) const;
+
+    // classify(input, {}) without the explanation (see Scored), for imports; safe to call
+    // from several threads at once, like classify().
+    Scored score(const Input& input) const;
+    // Turns score(input) into the stored values of classify(input, signals).
+    void apply_signals(Scored& scored, const Signals& signals) const;
 
     // The age term of an inquiry still waiting for its first response, received at
     // `received`, at time `now`; `level` (the stored static level) chooses the SLA from
