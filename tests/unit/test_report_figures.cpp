@@ -18,6 +18,7 @@
 #include "core/report/terminal.h"
 #include "core/text.h"
 #include "core/time.h"
+#include "tests/unit/fixtures.h"
 
 using namespace kefu;
 namespace fs = std::filesystem;
@@ -27,13 +28,12 @@ namespace {
 constexpr int64_t k_hour = 3600;
 
 struct ReportFixture {
+    kefu_test::ZoneGuard zone{"Asia/Shanghai"};  // first: the zone outlives the store
     fs::path dir;
     std::unique_ptr<Store> store;
     TimePoint now = 0;
 
     ReportFixture() {
-        setenv("TZ", "Asia/Shanghai", 1);
-        tzset();
         char tmpl[] = "/tmp/kefu-report-XXXXXX";
         dir = fs::path(mkdtemp(tmpl));
         store = Store::open(":memory:", StoreMode::Write);
@@ -384,8 +384,7 @@ TEST_CASE("report: a database file gives the same figures (computed on two conne
 TEST_CASE("report: local days across a change of daylight saving time") {
     // New York left summer time on 2026-11-01 at 02:00 (UTC-4 → UTC-5). A message at 23:30
     // local on each side of the change belongs to its own local day.
-    setenv("TZ", "America/New_York", 1);
-    tzset();
+    kefu_test::ZoneGuard zone("America/New_York");
     auto store = Store::open(":memory:", StoreMode::Write);
     auto add = [&](const char* iso, int64_t key) {
         SQLite::Statement q(
@@ -412,8 +411,6 @@ TEST_CASE("report: local days across a change of daylight saving time") {
     CHECK(f.days[1].total == 2);
     CHECK(f.days[2].date == "2026-11-02");
     CHECK(f.days[2].total == 1);
-    setenv("TZ", "Asia/Shanghai", 1);
-    tzset();
 }
 
 TEST_CASE("report: bars in eighths") {
