@@ -40,33 +40,6 @@ std::vector<std::string> Reader::strs() {
     return out;
 }
 
-// A cache is read on every run, where a buffered stream costs more than parsing its contents.
-std::optional<std::string> read_whole(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return std::nullopt;
-    }
-    struct stat st {};
-    std::optional<std::string> data;
-    if (::fstat(fd, &st) == 0 && st.st_size >= 0) {
-        data.emplace(static_cast<size_t>(st.st_size), '\0');
-        size_t done = 0;
-        while (done < data->size()) {
-            ssize_t n = ::read(fd, data->data() + done, data->size() - done);
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                data.reset();  // shorter than it said, or unreadable
-                break;
-            }
-            done += static_cast<size_t>(n);
-        }
-    }
-    ::close(fd);
-    return data;
-}
-
 Payload::Payload(Payload&& other) noexcept
     : m_base(other.m_base), m_size(other.m_size), m_payload(other.m_payload) {
     other.m_base = nullptr;

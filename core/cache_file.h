@@ -102,9 +102,6 @@ private:
     bool m_ok = true;
 };
 
-// The whole file in one read(2) of its size, or nullopt when it cannot be read.
-std::optional<std::string> read_whole(const std::string& path);
-
 // A cache file's payload, mapped read-only from the file (no copy: the page cache holds it).
 class Payload {
 public:

@@ -3,8 +3,8 @@
 //
 // The cache is a file of core/cache_file.h with the magic "KEFUNT01". Its key holds the size,
 // modification time and inode of the running executable (another build may build other
-// tables), utf8proc's version, and the XXH3 of OpenCC's t2s.json and of every dictionary file
-// it names, read from OpenCC's data folder. When OpenCC would read a t2s.json from the working
+// tables), utf8proc's version, and the same stamp of OpenCC's t2s.json and of every
+// dictionary file it names, in OpenCC's data folder. When OpenCC would read a t2s.json from the working
 // folder instead (it looks there first), nothing is cached. The payload (integers and plain
 // vectors in the machine's byte order, see cache::Writer):
 //   block_of (u16s), out (u32s), fold (u32s), plain (u64s), pool (str), emoji_plain (u8s),
@@ -24,11 +24,12 @@
 #include <algorithm>
 #include <array>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "core/cache_file.h"
 #include "core/error.h"
-#include "core/hash.h"
+#include "core/files.h"
 #include "core/triage/normalize.h"
 #include "core/triage/normalize_tables.h"
 
@@ -245,20 +246,21 @@ std::string& cache_path() {
     return k_path;
 }
 
-// The names of the files that an OpenCC configuration refers to ("file": "X.ocd2").
-std::vector<std::string> config_files(std::string_view config) {
-    std::vector<std::string> names;
-    constexpr std::string_view k_field = "\"file\"";
-    for (size_t at = config.find(k_field); at != std::string_view::npos;
-         at = config.find(k_field, at + 1)) {
-        size_t open = config.find('"', config.find(':', at + k_field.size()));
-        size_t close = open == std::string_view::npos ? open : config.find('"', open + 1);
-        if (close == std::string_view::npos) {
-            break;
+// Adds to `names` every "file" value of an OpenCC configuration (the dictionaries it loads).
+void config_files(const nlohmann::json& config, std::vector<std::string>& names) {
+    if (config.is_object()) {
+        for (const auto& [key, value] : config.items()) {
+            if (key == "file" && value.is_string()) {
+                names.push_back(value.get<std::string>());
+            } else {
+                config_files(value, names);
+            }
         }
-        names.emplace_back(config.substr(open + 1, close - open - 1));
+    } else if (config.is_array()) {
+        for (const auto& value : config) {
+            config_files(value, names);
+        }
     }
-    return names;
 }
 
 // The key described at the top of this file; empty when the tables must not be cached.
@@ -273,19 +275,17 @@ std::string cache_key() {
         return {};
     }
     const std::string dir = KEFU_OPENCC_DATADIR;
-    auto config = cache::read_whole(dir + "/t2s.json");
-    if (!config) {
-        return {};
+    std::vector<std::string> names;
+    try {
+        config_files(nlohmann::json::parse(files::read_file(dir + "/t2s.json")), names);
+    } catch (const std::exception&) {
+        return {};  // unreadable: build the tables, and let OpenCC say what is wrong
     }
-    w.u64(hash64(*config));
-    for (const std::string& name : config_files(*config)) {
-        auto data = name.find('/') == std::string::npos ? cache::read_whole(dir + "/" + name)
-                                                        : std::nullopt;
-        if (!data) {
+    names.insert(names.begin(), "t2s.json");
+    for (const std::string& name : names) {
+        if (name.find('/') != std::string::npos || !cache::add_file_stamp(w, dir + "/" + name)) {
             return {};
         }
-        w.str(name);
-        w.u64(hash64(*data));
     }
     return std::move(w.out());
 }
