@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <memory>
 #include <stdexcept>
 
 #include "core/config.h"
@@ -12,6 +13,7 @@
 #include "core/store/store.h"
 #include "core/triage/engine.h"
 #include "core/triage/explanation.h"
+#include "core/triage/import_classifier.h"
 #include "core/triage/manual_tags.h"
 #include "core/triage/recompute.h"
 #include "core/triage/retag.h"
@@ -23,33 +25,12 @@ namespace {
 
 constexpr TimePoint k_now = 1'794'744'000;  // 2026-11-15 12:00 +08:00
 
-const Engine& builtin_engine() {
-    static const Engine k_engine = Engine::load(Config{});
+std::shared_ptr<const Engine> shared_builtin_engine() {
+    static const auto k_engine = std::make_shared<const Engine>(Engine::load(Config{}));
     return k_engine;
 }
 
-// Triage as import does it: the text first, then the signals that the store knows.
-Classifier classifier_of(const Engine& engine) {
-    Classifier c;
-    c.text = [&engine](const NewInquiry& in) {
-        auto r = std::make_shared<Result>(engine.classify({in.subject, in.body, in.goods_kind}));
-        Classification cls;
-        cls.category = r->category;
-        cls.tags = r->tags;
-        cls.static_score = r->static_score;
-        cls.language = r->language;
-        cls.goods_kind = r->goods_kind;
-        cls.captures = r->captures;
-        cls.detail = r;
-        return cls;
-    };
-    c.signals = [&engine](Classification& cls, const BuyerSignals& s) {
-        auto* r = static_cast<Result*>(cls.detail.get());
-        engine.apply_signals(*r, {s.vip, s.open_from_customer, s.thread_messages});
-        cls.static_score = r->static_score;
-    };
-    return c;
-}
+const Engine& builtin_engine() { return *shared_builtin_engine(); }
 
 // A store with the 66 sample inquiries imported with the built-in rules.
 std::unique_ptr<Store> sample_store() {
@@ -58,7 +39,8 @@ std::unique_ptr<Store> sample_store() {
     options.zone = timeutil::Zone{8 * 3600};
     options.zone_given = true;
     import::import_path(*store, std::string(KEFU_SOURCE_DIR) + "/data/samples/inquiries.csv",
-                        options, classifier_of(builtin_engine()), k_now, nullptr);
+                        options, triage::import_classifier(shared_builtin_engine()), k_now,
+                        nullptr);
     return store;
 }
 
