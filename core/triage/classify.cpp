@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <span>
 
 #include "core/text.h"
 #include "core/triage/engine_impl.h"
@@ -407,6 +408,76 @@ std::array<uint32_t, 4> tone_terms(const Engine::Impl& m) {
     return {m.anger, m.negative, m.shouting, m.urgency};
 }
 
+// The static terms of `found` (with s.raw as find() left it) in the order classify() lists
+// them: term(t, raw, always, make_detail) for each, and at_signals(also, long_message) where
+// the signal terms go, with the other categories voted for with 1 or more. make_detail()
+// builds the term's explanation from `fired` (the rules find() listed); a caller that does
+// not call it may pass no `fired`. classify() and score() both walk the terms here, so that
+// they cannot list different terms or add them up in another order.
+template <typename OnTerm, typename OnSignals>
+void walk_terms(const Engine::Impl& m, Scratch& s, const Findings& found,
+                const std::vector<Fired>* fired, OnTerm&& term, OnSignals&& at_signals) {
+    // Why a term has its value: the fired rules that fed it (or voted for the category).
+    auto reasons = [&](auto&& amount_of) {
+        std::string detail;
+        detail.reserve(120);
+        for (size_t k = 0; k < s.fired_rules.size(); ++k) {
+            double amount = amount_of(s.fired_rules[k]);
+            if (amount != 0) {
+                append_reason(detail, (*fired)[k], amount);
+            }
+        }
+        return detail;
+    };
+    auto fed_reasons = [&](uint32_t t) {
+        return reasons([&](uint32_t r) {
+            double sum = 0;
+            for (const auto& [term_id, amount] : m.compiled[r].score) {
+                sum += term_id == t ? amount : 0;
+            }
+            return sum;
+        });
+    };
+
+    const Category best = found.category;
+    term(m.category_terms[static_cast<size_t>(best)], 1.0, true, [&] {
+        std::string d = reasons([&](uint32_t r) {
+            const Rule& rule = m.rules[r];
+            return rule.category == best ? rule.weight : 0.0;
+        });
+        return d.empty() ? std::string("no rule chose a category") : d;
+    });
+    if (found.shouting) {
+        s.raw[m.shouting] += 1;
+    }
+    for (uint32_t t : tone_terms(m)) {
+        term(t, s.raw[t], false, [&] {
+            std::string d = fed_reasons(t);
+            if (t == m.shouting && found.shouting) {
+                d += d.empty() ? "written in capitals" : "; written in capitals";
+            }
+            return d;
+        });
+    }
+    std::array<Category, k_categories> also{};
+    size_t also_count = 0;
+    for (Category c : k_precedence) {
+        if (c != best && c != Category::Other && found.votes[static_cast<size_t>(c)] >= 1.0) {
+            also[also_count++] = c;
+        }
+    }
+    at_signals(std::span<const Category>(also.data(), also_count),
+               found.body_bytes >= k_long_message);
+    term(m.goods_virtual, found.goods_kind == GoodsKind::Virtual ? 1.0 : 0.0, false,
+         [] { return std::string("virtual goods"); });
+    term(m.goods_physical, found.goods_kind == GoodsKind::Physical ? 1.0 : 0.0, false,
+         [] { return std::string("physical goods"); });
+    for (auto t = static_cast<uint32_t>(default_coefficients().size()); t < m.term_names.size();
+         ++t) {
+        term(t, s.raw[t], false, [&] { return fed_reasons(t); });
+    }
+}
+
 }  // namespace
 
 Result Engine::classify(const Input& input, const Signals& signals) const {
@@ -415,77 +486,23 @@ Result Engine::classify(const Input& input, const Signals& signals) const {
     Result result;
     Findings found;
     find(m, input, s, found, &result.fired);
-    const Category best = found.category;
-    result.category = best;
+    result.category = found.category;
     result.tags = std::move(found.tags);
     result.captures = std::move(found.captures);
     result.goods_kind = found.goods_kind;
     result.language = std::move(found.language);
     result.terms.reserve(8);
-
-    // Why a term has its value: the fired rules that fed it (or voted for the category).
-    auto reasons = [&](auto&& amount_of) {
-        std::string detail;
-        detail.reserve(120);
-        for (size_t k = 0; k < s.fired_rules.size(); ++k) {
-            double amount = amount_of(s.fired_rules[k]);
-            if (amount != 0) {
-                append_reason(detail, result.fired[k], amount);
-            }
-        }
-        return detail;
-    };
-    auto fed_reasons = [&](uint32_t t) {
-        return reasons([&](uint32_t r) {
-            double sum = 0;
-            for (const auto& [term, amount] : m.compiled[r].score) {
-                sum += term == t ? amount : 0;
-            }
-            return sum;
-        });
-    };
-    auto add_term = [&](uint32_t t, double raw, auto&& make_detail, bool always = false) {
-        append_term(m, result, t, raw, make_detail, always);
-    };
-
-    add_term(
-        m.category_terms[static_cast<size_t>(best)], 1,
-        [&] {
-            std::string d = reasons([&](uint32_t r) {
-                const Rule& rule = m.rules[r];
-                return rule.category == best ? rule.weight : 0.0;
-            });
-            return d.empty() ? std::string("no rule chose a category") : d;
+    walk_terms(
+        m, s, found, &result.fired,
+        [&](uint32_t t, double raw, bool always, auto&& make_detail) {
+            append_term(m, result, t, raw, make_detail, always);
         },
-        true);
-    if (found.shouting) {
-        s.raw[m.shouting] += 1;
-    }
-    for (uint32_t t : tone_terms(m)) {
-        add_term(t, s.raw[t], [&] {
-            std::string d = fed_reasons(t);
-            if (t == m.shouting && found.shouting) {
-                d += d.empty() ? "written in capitals" : "; written in capitals";
-            }
-            return d;
+        [&](std::span<const Category> also, bool long_message) {
+            result.also.assign(also.begin(), also.end());
+            result.long_message = long_message;
+            result.body_bytes = found.body_bytes;
+            add_signal_terms(m, result, signals);
         });
-    }
-    for (Category c : k_precedence) {
-        if (c != best && c != Category::Other && found.votes[static_cast<size_t>(c)] >= 1.0) {
-            result.also.push_back(c);
-        }
-    }
-    result.long_message = found.body_bytes >= k_long_message;
-    result.body_bytes = found.body_bytes;
-    add_signal_terms(m, result, signals);
-    add_term(m.goods_virtual, result.goods_kind == GoodsKind::Virtual ? 1 : 0,
-             [] { return std::string("virtual goods"); });
-    add_term(m.goods_physical, result.goods_kind == GoodsKind::Physical ? 1 : 0,
-             [] { return std::string("physical goods"); });
-    for (auto t = static_cast<uint32_t>(default_coefficients().size()); t < m.term_names.size();
-         ++t) {
-        add_term(t, s.raw[t], [&] { return fed_reasons(t); });
-    }
     result.level = level(result.static_score);
     return result;
 }
@@ -503,39 +520,25 @@ Scored Engine::score(const Input& input) const {
     out.captures = std::move(found.captures);
     out.goods_kind = found.goods_kind;
     out.language = std::move(found.language);
-
-    double total = 0;
-    if (auto c = listed_contribution(m, m.category_terms[static_cast<size_t>(found.category)], 1,
-                                     true)) {
-        total += *c;
-    }
-    if (found.shouting) {
-        s.raw[m.shouting] += 1;
-    }
-    for (uint32_t t : tone_terms(m)) {
-        if (auto c = listed_contribution(m, t, s.raw[t])) {
-            total += *c;
-        }
-    }
-    out.before_signals = total;
-    for (Category c : k_precedence) {
-        if (c != found.category && c != Category::Other &&
-            found.votes[static_cast<size_t>(c)] >= 1.0) {
-            ++out.also;
-        }
-    }
-    out.long_message = found.body_bytes >= k_long_message;
-    auto add_after = [&](uint32_t t, double raw) {
-        if (auto c = listed_contribution(m, t, raw)) {
-            out.after_signals.push_back(*c);
-        }
-    };
-    add_after(m.goods_virtual, out.goods_kind == GoodsKind::Virtual ? 1 : 0);
-    add_after(m.goods_physical, out.goods_kind == GoodsKind::Physical ? 1 : 0);
-    for (auto t = static_cast<uint32_t>(default_coefficients().size()); t < m.term_names.size();
-         ++t) {
-        add_after(t, s.raw[t]);
-    }
+    double before = 0;
+    bool past_signals = false;
+    walk_terms(
+        m, s, found, nullptr,
+        [&](uint32_t t, double raw, bool always, auto&& /*make_detail*/) {
+            if (auto c = listed_contribution(m, t, raw, always)) {
+                if (past_signals) {
+                    out.after_signals.push_back(*c);
+                } else {
+                    before += *c;
+                }
+            }
+        },
+        [&](std::span<const Category> also, bool long_message) {
+            out.before_signals = before;
+            out.also = also.size();
+            out.long_message = long_message;
+            past_signals = true;
+        });
     apply_signals(out, Signals{});
     return out;
 }
