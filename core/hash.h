@@ -4,7 +4,9 @@
 
 #include <xxhash.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,13 @@ namespace kefu {
 inline uint64_t hash64(std::string_view bytes) {
     return XXH3_64bits(bytes.data(), bytes.size());
 }
+
+// A hash for unordered containers keyed by std::string that are searched with a string_view
+// (no string is made to look a key up): use with std::equal_to<>.
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // Hashes several fields so that ("ab","c") and ("a","bc") differ: each is followed by a 0x1F.
 class Hasher {

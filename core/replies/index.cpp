@@ -22,7 +22,7 @@ std::shared_ptr<const LibraryIndex> LibraryIndex::build(const std::vector<Templa
     // Reused from one template to the next, so that indexing a large library does not
     // allocate a table per template. The keys are copies: a token may be a view into a
     // buffer that the tokenizer reuses for the next word.
-    std::unordered_map<std::string, double, TermHash, std::equal_to<>> tf;
+    std::unordered_map<std::string, double, StringHash, std::equal_to<>> tf;
     double total = 0;
     for (size_t d = 0; d < templates.size(); ++d) {
         const Template& t = templates[d];

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/hash.h"
 #include "core/replies/library.h"
 
 namespace kefu::replies {
@@ -31,16 +32,9 @@ struct IndexedTemplate {
     std::vector<Keyword> keywords;  // parallel to Template::keywords
 };
 
-// Hashes a term given as std::string or std::string_view alike, so that the postings can be
-// looked up without building a string.
-struct TermHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view term) const { return std::hash<std::string_view>{}(term); }
-};
-
 struct LibraryIndex {
     std::vector<IndexedTemplate> docs;  // parallel to Library::all()
-    std::unordered_map<std::string, std::vector<Posting>, TermHash, std::equal_to<>> postings;
+    std::unordered_map<std::string, std::vector<Posting>, StringHash, std::equal_to<>> postings;
     double average_length = 1;
 
     // BM25's inverse document frequency of a term found in `df` of the templates.

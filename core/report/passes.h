@@ -7,7 +7,6 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include <array>
 #include <bit>
 #include <cstdint>
 #include <map>
@@ -17,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/hash.h"
 #include "core/report/figures.h"
 
 namespace kefu::report {
@@ -82,53 +82,24 @@ private:
     int64_t m_size = 0;
 };
 
-// Counts per name (a channel, a template). A shop has a few of them, met again and again: a
-// small table indexed by a hash of the name finds it with one comparison most of the time;
-// the names are kept in a map for the rest.
+// Counts per name (a channel, a template), looked up by the name as SQLite hands it over,
+// without copying it.
 class NameCounts {
 public:
-    NameCounts() = default;
-    NameCounts(const NameCounts&) = delete;  // the table points into the map
-    NameCounts& operator=(const NameCounts&) = delete;
-
     void add(std::string_view name) {
-        size_t slot = slot_of(name);
-        if (Entry* e = m_slots[slot]; e != nullptr && e->name == name) {
-            ++e->n;
-            return;
+        auto it = m_counts.find(name);
+        if (it == m_counts.end()) {
+            it = m_counts.emplace(std::string(name), 0).first;
         }
-        auto it = m_entries.find(name);
-        if (it == m_entries.end()) {
-            it = m_entries.emplace(std::string(name), Entry{}).first;
-            it->second.name = it->first;
-        }
-        ++it->second.n;
-        m_slots[slot] = &it->second;
+        ++it->second;
     }
     // The counts, by name.
     std::map<std::string, int64_t, std::less<>> by_name() const {
-        std::map<std::string, int64_t, std::less<>> out;
-        for (const auto& [name, e] : m_entries) {
-            out.emplace(name, e.n);
-        }
-        return out;
+        return {m_counts.begin(), m_counts.end()};
     }
 
 private:
-    struct Entry {
-        std::string_view name;  // the map's key (a map does not move its nodes)
-        int64_t n = 0;
-    };
-    static size_t slot_of(std::string_view s) {
-        uint32_t h = 2166136261u;  // FNV-1a
-        for (char c : s) {
-            h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-        }
-        return h % k_slots;
-    }
-    static constexpr size_t k_slots = 256;
-    std::map<std::string, Entry, std::less<>> m_entries;
-    std::array<Entry*, k_slots> m_slots{};
+    std::unordered_map<std::string, int64_t, StringHash, std::equal_to<>> m_counts;
 };
 
 // The buyers' messages received from `from` to `to` (a slice of the period; index

@@ -63,10 +63,10 @@ TEST_CASE("report passes: counts per customer id, dense and sparse") {
     CHECK(n.get(-2) == 0);
 }
 
-TEST_CASE("report passes: counts per name, with more names than the table has slots") {
+TEST_CASE("report passes: counts per name, many names met in an interleaved order") {
     report::NameCounts names;
     std::map<std::string, int64_t> expected;
-    // 600 names, many sharing a slot of the table, met in an interleaved order.
+    // 600 names, met again and again in an interleaved order.
     for (int round = 0; round < 3; ++round) {
         for (int i = 0; i < 600; ++i) {
             std::string name = "tpl_" + std::to_string(i);
