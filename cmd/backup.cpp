@@ -25,6 +25,6 @@ void register_backup(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(92, register_backup);
+KEFU_COMMAND(92, "backup", register_backup);
 
 }  // namespace kefu::cli

@@ -31,6 +31,6 @@ void register_check(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(90, register_check);
+KEFU_COMMAND(90, "check", register_check);
 
 }  // namespace kefu::cli

@@ -334,6 +334,6 @@ void register_customer(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(70, register_customer);
+KEFU_COMMAND(70, "customer", register_customer);
 
 }  // namespace kefu::cli

@@ -145,6 +145,6 @@ void register_due(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(65, register_due);
+KEFU_COMMAND(65, "due", register_due);
 
 }  // namespace kefu::cli

@@ -130,6 +130,6 @@ void register_explain(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(42, register_explain);
+KEFU_COMMAND(42, "explain", register_explain);
 
 }  // namespace kefu::cli

@@ -147,6 +147,6 @@ void register_export(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(80, register_export);
+KEFU_COMMAND(80, "export", register_export);
 
 }  // namespace kefu::cli

@@ -185,6 +185,6 @@ void register_followup(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(60, register_followup);
+KEFU_COMMAND(60, "followup done", register_followup);
 
 }  // namespace kefu::cli

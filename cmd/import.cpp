@@ -229,6 +229,6 @@ void register_import(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(20, register_import);
+KEFU_COMMAND(20, "import", register_import);
 
 }  // namespace kefu::cli

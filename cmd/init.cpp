@@ -22,6 +22,6 @@ void register_init(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(10, register_init);
+KEFU_COMMAND(10, "init", register_init);
 
 }  // namespace kefu::cli

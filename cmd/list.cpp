@@ -143,6 +143,6 @@ void register_list(CLI::App& app, Context& ctx) {
 }
 }  // namespace
 
-KEFU_COMMAND(30, register_list);
+KEFU_COMMAND(30, "list", register_list);
 
 }  // namespace kefu::cli

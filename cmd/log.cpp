@@ -60,6 +60,6 @@ void register_log(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(57, register_log);
+KEFU_COMMAND(57, "log", register_log);
 
 }  // namespace kefu::cli

@@ -31,6 +31,66 @@ void print_error(const std::string& message, const std::string& hint) {
     }
 }
 
+bool names(const kefu::cli::CommandEntry& entry, std::string_view word) {
+    for (std::string_view name : kefu::text::split(entry.names, ' ')) {
+        if (name == word) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The command on the command line, before it is parsed: the first word that is neither an
+// option nor the value of a global option. Empty when there is none.
+std::string_view command_word(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--db" || arg == "--format" || arg == "--config") {
+            ++i;  // its value follows
+        } else if (arg == "--") {
+            break;
+        } else if (!arg.empty() && arg.front() != '-') {
+            return arg;
+        }
+    }
+    return {};
+}
+
+// Adds the command `word` names, or every command (in their order) when it names none: for
+// `kefu --help`, a mistyped command, or none at all. In the second case the commands added
+// are checked against the names their entries declare, so that a command can never be
+// missing from the first; a mismatch is a defect of this build. Returns false then.
+bool register_commands(CLI::App& app, kefu::cli::Context& ctx, std::string_view word) {
+    auto& registry = kefu::cli::command_registry();
+    for (const auto& entry : registry) {
+        if (!word.empty() && names(entry, word)) {
+            entry.fn(app, ctx);
+            return true;
+        }
+    }
+    std::stable_sort(registry.begin(), registry.end(),
+                     [](const auto& a, const auto& b) { return a.order < b.order; });
+    std::vector<std::string> declared;
+    for (const auto& entry : registry) {
+        entry.fn(app, ctx);
+        for (std::string_view name : kefu::text::split(entry.names, ' ')) {
+            declared.emplace_back(name);
+        }
+    }
+    std::vector<std::string> added;
+    for (const CLI::App* cmd : app.get_subcommands([](const CLI::App*) { return true; })) {
+        added.push_back(cmd->get_name());
+    }
+    std::sort(declared.begin(), declared.end());
+    std::sort(added.begin(), added.end());
+    if (declared != added) {
+        print_error("internal: the commands registered do not match their declared names",
+                    "this build is broken; please report it");
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,13 +116,9 @@ int main(int argc, char** argv) {
         "  kefu show 12                one inquiry whole\n"
         "Every command has --help with examples.");
 
-    auto& registry = kefu::cli::command_registry();
-    std::stable_sort(registry.begin(), registry.end(),
-                     [](const auto& a, const auto& b) { return a.order < b.order; });
-    for (const auto& entry : registry) {
-        entry.fn(app, ctx);
+    if (!register_commands(app, ctx, command_word(argc, argv))) {
+        return kefu::k_exit_failure;
     }
-
 
     try {
         app.parse(argc, argv);

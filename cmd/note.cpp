@@ -56,6 +56,6 @@ void register_note(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(56, register_note);
+KEFU_COMMAND(56, "note", register_note);
 
 }  // namespace kefu::cli

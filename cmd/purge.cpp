@@ -216,6 +216,6 @@ void register_privacy(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(85, register_privacy);
+KEFU_COMMAND(85, "purge forget redact", register_privacy);
 
 }  // namespace kefu::cli

@@ -275,6 +275,6 @@ void register_reply(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(52, register_reply);
+KEFU_COMMAND(52, "reply", register_reply);
 
 }  // namespace kefu::cli

@@ -118,6 +118,6 @@ void register_report(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(75, register_report);
+KEFU_COMMAND(75, "report", register_report);
 
 }  // namespace kefu::cli

@@ -203,6 +203,6 @@ void register_rules(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(47, register_rules);
+KEFU_COMMAND(47, "rules", register_rules);
 
 }  // namespace kefu::cli

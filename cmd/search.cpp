@@ -67,6 +67,6 @@ void register_search(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(50, register_search);
+KEFU_COMMAND(50, "search", register_search);
 
 }  // namespace kefu::cli

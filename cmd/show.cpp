@@ -211,6 +211,6 @@ void register_show(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(40, register_show);
+KEFU_COMMAND(40, "show", register_show);
 
 }  // namespace kefu::cli

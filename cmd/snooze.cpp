@@ -81,6 +81,6 @@ void register_snooze(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(62, register_snooze);
+KEFU_COMMAND(62, "snooze", register_snooze);
 
 }  // namespace kefu::cli

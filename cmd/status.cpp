@@ -85,6 +85,6 @@ void register_status(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(55, register_status);
+KEFU_COMMAND(55, "status", register_status);
 
 }  // namespace kefu::cli

@@ -153,6 +153,6 @@ void register_suggest(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(51, register_suggest);
+KEFU_COMMAND(51, "suggest", register_suggest);
 
 }  // namespace kefu::cli

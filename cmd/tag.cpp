@@ -238,7 +238,7 @@ void register_retag(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(44, register_tag);
-KEFU_COMMAND(45, register_retag);
+KEFU_COMMAND(44, "tag", register_tag);
+KEFU_COMMAND(45, "retag", register_retag);
 
 }  // namespace kefu::cli

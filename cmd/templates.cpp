@@ -309,6 +309,6 @@ void register_templates(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-KEFU_COMMAND(53, register_templates);
+KEFU_COMMAND(53, "templates", register_templates);
 
 }  // namespace kefu::cli
