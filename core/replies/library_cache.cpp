@@ -9,10 +9,9 @@
 //       bodies (u64 count, then language and text str pairs), placeholders (str list),
 //       followup (u8 present, i64), status_after (u8 present, i32), vip_only, builtin,
 //       overrides (u8 each), origin (str)
-//     n index documents, each: length (f64), u64 k keywords, each form (str) and tokens
-//       (u64 count, u64 hashes)
-//     u64 m postings, each term (str), u64 count, then (u64 doc, f64 weight) pairs
-//     average_length (f64)
+//     the index (core/replies/index.h), each array as a u64 count and its values' bytes:
+//       docs (DocEntry), keywords (KeywordEntry), tokens (u64), terms (TermEntry), postings
+//       (Posting); then text (str) and average_length (f64)
 // A str is a u64 length followed by its bytes; a str list a u64 count followed by strs.
 //
 // The key holds the format version, the XXH3 of every embedded template file, and for each
@@ -39,7 +38,11 @@ namespace fs = std::filesystem;
 using cache::Reader;
 using cache::Writer;
 
-constexpr std::string_view k_magic = "KEFURL01";
+constexpr std::string_view k_magic = "KEFURL02";
+
+// The index arrays are written as their bytes: no padding may leave bytes undefined.
+static_assert(sizeof(DocEntry) == 16 && sizeof(KeywordEntry) == 16 && sizeof(TermEntry) == 24 &&
+              sizeof(Posting) == 16);
 
 void write_template(Writer& w, const Template& t) {
     w.str(t.id);
@@ -107,26 +110,12 @@ std::string serialize(const std::vector<Template>& templates, const LibraryIndex
     for (const Template& t : templates) {
         write_template(w, t);
     }
-    for (const IndexedTemplate& doc : index.docs) {
-        w.f64(doc.length);
-        w.u64(doc.keywords.size());
-        for (const Keyword& k : doc.keywords) {
-            w.str(k.form);
-            w.u64(k.tokens.size());
-            for (uint64_t h : k.tokens) {
-                w.u64(h);
-            }
-        }
-    }
-    w.u64(index.postings.size());
-    for (const auto& [term, postings] : index.postings) {
-        w.str(term);
-        w.u64(postings.size());
-        for (const Posting& p : postings) {
-            w.u64(p.doc);
-            w.f64(p.weight);
-        }
-    }
+    w.pods(index.docs);
+    w.pods(index.keywords);
+    w.pods(index.tokens);
+    w.pods(index.terms);
+    w.pods(index.postings);
+    w.str(index.text);
     w.f64(index.average_length);
     return std::move(w.out());
 }
@@ -145,40 +134,21 @@ std::optional<Parts> deserialize(std::string_view payload) {
         parts.templates.push_back(read_template(r));
     }
     parts.index = std::make_shared<LibraryIndex>();
-    parts.index->docs.resize(r.ok() ? n : 0);
-    for (size_t d = 0; d < parts.index->docs.size() && r.ok(); ++d) {
-        IndexedTemplate& doc = parts.index->docs[d];
-        doc.length = r.f64();
-        uint64_t keywords = r.count(2 * sizeof(uint64_t));
-        if (keywords != parts.templates[d].keywords.size()) {
+    LibraryIndex& index = *parts.index;
+    index.docs = r.pods<DocEntry>();
+    index.keywords = r.pods<KeywordEntry>();
+    index.tokens = r.pods<uint64_t>();
+    index.terms = r.pods<TermEntry>();
+    index.postings = r.pods<Posting>();
+    index.text = r.str();
+    index.average_length = r.f64();
+    if (!r.ok() || !r.at_end() || index.docs.size() != n || !index.consistent()) {
+        return std::nullopt;
+    }
+    for (size_t d = 0; d < n; ++d) {
+        if (index.docs[d].keywords_count != parts.templates[d].keywords.size()) {
             return std::nullopt;
         }
-        doc.keywords.resize(keywords);
-        for (Keyword& k : doc.keywords) {
-            k.form = r.str();
-            k.tokens.resize(r.count(sizeof(uint64_t)));
-            for (uint64_t& h : k.tokens) {
-                h = r.u64();
-            }
-        }
-    }
-    uint64_t terms = r.count(2 * sizeof(uint64_t));
-    parts.index->postings.reserve(terms);
-    for (uint64_t i = 0; i < terms && r.ok(); ++i) {
-        std::string term = r.str();
-        std::vector<Posting> postings(r.count(2 * sizeof(uint64_t)));
-        for (Posting& p : postings) {
-            p.doc = r.u64();
-            p.weight = r.f64();
-            if (p.doc >= n) {
-                return std::nullopt;
-            }
-        }
-        parts.index->postings.emplace(std::move(term), std::move(postings));
-    }
-    parts.index->average_length = r.f64();
-    if (!r.ok() || !r.at_end()) {
-        return std::nullopt;
     }
     return parts;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <unordered_map>
 
 #include "core/hash.h"
@@ -214,8 +215,9 @@ struct Context {
 
 // True when every token of the keyword occurs in the query: a cheap test that rules out most
 // keywords before the text is searched for them (a keyword found in the text always passes).
-bool may_contain(const Context& c, const Keyword& k) {
-    return std::all_of(k.tokens.begin(), k.tokens.end(), [&](uint64_t h) {
+bool may_contain(const Context& c, const KeywordEntry& k) {
+    std::span<const uint64_t> tokens = c.library.index().tokens_of(k);
+    return std::all_of(tokens.begin(), tokens.end(), [&](uint64_t h) {
         return std::binary_search(c.present.begin(), c.present.end(), h);
     });
 }
@@ -224,7 +226,8 @@ bool may_contain(const Context& c, const Keyword& k) {
 // over every template without `out`, so that no text is built for templates not shown.
 double evaluate(const Context& c, size_t d, Suggestion* out) {
     const Template& t = c.library.all()[d];
-    const IndexedTemplate& doc = c.library.index().docs[d];
+    const LibraryIndex& index = c.library.index();
+    std::span<const KeywordEntry> keywords = index.keywords_of(d);
     double score = 0;
     auto add = [&](double points, auto&& label) {
         score += points;
@@ -251,8 +254,8 @@ double evaluate(const Context& c, size_t d, Suggestion* out) {
         });
     }
     std::vector<size_t> hits;
-    for (size_t k = 0; k < doc.keywords.size(); ++k) {
-        if (may_contain(c, doc.keywords[k]) && contains_phrase(c.folded, doc.keywords[k].form)) {
+    for (size_t k = 0; k < keywords.size(); ++k) {
+        if (may_contain(c, keywords[k]) && contains_phrase(c.folded, index.form(keywords[k]))) {
             hits.push_back(k);
         }
     }
@@ -318,12 +321,12 @@ std::vector<Suggestion> suggest(const Library& library, const Query& query,
     terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
     c.bm25.assign(templates.size(), 0.0);
     for (const std::string& term : terms) {
-        auto it = index.postings.find(term);
-        if (it == index.postings.end()) {
+        std::span<const Posting> postings = index.find(term);
+        if (postings.empty()) {
             continue;
         }
-        double idf = index.idf(it->second.size());
-        for (const Posting& p : it->second) {
+        double idf = index.idf(postings.size());
+        for (const Posting& p : postings) {
             double norm = 1 - k_bm25_b + k_bm25_b * index.docs[p.doc].length / index.average_length;
             c.bm25[p.doc] += idf * p.weight * (k_bm25_k1 + 1) / (p.weight + k_bm25_k1 * norm);
         }

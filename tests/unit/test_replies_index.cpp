@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <span>
+#include <vector>
 
 #include "core/replies/index.h"
 #include "core/replies/library.h"
@@ -56,10 +58,12 @@ TEST_CASE("replies index: postings are the weighted term frequencies of every te
             expected[token].emplace_back(d, weight);
         }
         CHECK(index.docs[d].length == length);
-        REQUIRE(index.docs[d].keywords.size() == t.keywords.size());
+        REQUIRE(index.keywords_of(d).size() == t.keywords.size());
         for (size_t k = 0; k < t.keywords.size(); ++k) {
-            CHECK(index.docs[d].keywords[k].form == match_form(t.keywords[k]));
-            CHECK(index.docs[d].keywords[k].tokens ==
+            const KeywordEntry& entry = index.keywords_of(d)[k];
+            CHECK(index.form(entry) == match_form(t.keywords[k]));
+            std::span<const uint64_t> tokens = index.tokens_of(entry);
+            CHECK(std::vector<uint64_t>(tokens.begin(), tokens.end()) ==
                   token_hashes(match_form(t.keywords[k]), false));
         }
         total += length;
@@ -69,15 +73,37 @@ TEST_CASE("replies index: postings are the weighted term frequencies of every te
     CHECK(expected.count("refund") == 1);
     CHECK(expected.count("ship") == 1);
     CHECK(expected.count("退货") == 1);
-    REQUIRE(index.postings.size() == expected.size());
-    for (const auto& [term, postings] : expected) {
+    REQUIRE(index.terms.size() == expected.size());
+    CHECK(index.consistent());
+    size_t postings = 0;
+    for (const auto& [term, list] : expected) {
         INFO("term \"" << term << "\"");
-        auto it = index.postings.find(term);
-        REQUIRE(it != index.postings.end());
-        REQUIRE(it->second.size() == postings.size());
-        for (size_t p = 0; p < postings.size(); ++p) {
-            CHECK(it->second[p].doc == postings[p].first);
-            CHECK(it->second[p].weight == postings[p].second);
+        std::span<const Posting> found = index.find(term);
+        REQUIRE(found.size() == list.size());
+        for (size_t p = 0; p < list.size(); ++p) {
+            CHECK(found[p].doc == list[p].first);
+            CHECK(found[p].weight == list[p].second);
         }
+        postings += list.size();
     }
+    CHECK(index.postings.size() == postings);
+    CHECK(index.find("不在任何模板里的词").empty());
+    CHECK(index.find("").empty());
+}
+
+TEST_CASE("replies index: a damaged index is not consistent") {
+    Library lib = Library::builtin();
+    REQUIRE(lib.index().consistent());
+    auto damaged = [&](auto&& change) {
+        LibraryIndex copy = lib.index();
+        change(copy);
+        return !copy.consistent();
+    };
+    CHECK(damaged([](LibraryIndex& i) { i.docs.back().keywords_count += 1000; }));
+    CHECK(damaged([](LibraryIndex& i) { i.keywords.back().form_at = 1u << 30; }));
+    CHECK(damaged([](LibraryIndex& i) { i.keywords.back().tokens_count += 1; }));
+    CHECK(damaged([](LibraryIndex& i) { i.terms.back().count += 1; }));
+    CHECK(damaged([](LibraryIndex& i) { std::swap(i.terms.front(), i.terms.back()); }));
+    CHECK(damaged([](LibraryIndex& i) { i.postings.back().doc = i.docs.size(); }));
+    CHECK(damaged([](LibraryIndex& i) { i.text.clear(); }));
 }
