@@ -114,6 +114,13 @@ void write_inquiry(Store& store, const InquiryText& old_text, const InquiryText&
     up.bind(7, t.attachments);
     up.bind(8, t.id);
     up.exec();
+    if (t.subject != old_text.subject || t.body != old_text.body) {
+        // The replies' counts of the old text would still say what it said.
+        SQLite::Statement terms(
+            store.db(), "UPDATE reply SET terms = NULL WHERE inquiry_id = ? AND terms IS NOT NULL");
+        terms.bind(1, t.id);
+        terms.exec();
+    }
 }
 
 // Redacts one text column of the rows a query selects (id, text), page by page in id order.

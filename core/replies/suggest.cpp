@@ -75,7 +75,7 @@ bool contains_phrase(std::string_view text, std::string_view keyword) {
 // hashes with their weights, sorted by hash, so that a comparison is one merge and no string
 // is hashed twice. A collision of two 64-bit hashes among a few thousand tokens would only
 // blur one similarity a little.
-using Vector = std::vector<std::pair<uint64_t, double>>;
+using Vector = TermCounts;
 
 Vector counts(std::string_view folded) {
     Vector v;
@@ -161,7 +161,7 @@ std::vector<HistoryScore> score_history(const Library& library, const Query& que
         if (it == position.end()) {
             continue;
         }
-        docs.push_back(counts(match_form(past.text)));
+        docs.push_back(past.terms.empty() ? counts(match_form(past.text)) : past.terms);
         doc_template.push_back(it->second);
         doc_choice.push_back(&past);
     }
@@ -193,6 +193,10 @@ std::string pick_language(const Template& t, const std::string& wanted) {
 }
 
 }  // namespace
+
+TermCounts term_counts(std::string_view text) {
+    return counts(match_form(text));
+}
 
 std::string Reason::text() const {
     return fmt::format("{} {}", fmt_points(points), label);

@@ -18,7 +18,10 @@
 // confidence that grows with the total similar history, so two or three similar past choices
 // of one template outweigh the category and text of any other.
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/model.h"
@@ -36,12 +39,18 @@ struct Query {
     bool vip = false;
 };
 
-// One earlier reply: the text of the inquiry it answered, that inquiry's category, and the
-// template the seller sent.
+// The tokens of a text (as the ranking splits it: match form, Chinese bigrams and unigrams,
+// English words) as pairs of token hash and count, sorted by hash, one pair per token.
+using TermCounts = std::vector<std::pair<uint64_t, double>>;
+TermCounts term_counts(std::string_view text);
+
+// One earlier reply: the inquiry it answered (the counts of its tokens, or when those are not
+// known its text), that inquiry's category, and the template the seller sent.
 struct PastChoice {
     std::string text;
     Category category = Category::Other;
     std::string template_id;
+    TermCounts terms;  // term_counts(text); when empty, `text` is counted
 };
 
 struct Reason {

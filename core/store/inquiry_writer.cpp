@@ -184,8 +184,9 @@ struct InquiryWriter::Impl {
                 "i.is_head = 1 AND i.status IN (0, 1, 2)) FROM customer c WHERE c.id = ?"),
           thread_count(s.db(), k_sql_thread_messages),
           reply(s.db(),
-                "INSERT INTO reply(inquiry_id, template_id, language, text, sent_at, source) "
-                "VALUES (?, '', ?, ?, ?, 'mail')") {}
+                "INSERT INTO reply(inquiry_id, template_id, language, text, sent_at, source, "
+                "category) VALUES (?1, '', ?2, ?3, ?4, 'mail', "
+                "(SELECT category FROM inquiry WHERE id = ?1))") {}
 
     void begin() {
         if (dry_run || tx) {

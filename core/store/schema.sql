@@ -208,3 +208,17 @@ CREATE INDEX inquiry_start
     ON inquiry(received_at, customer_id, status, first_response_at, resolved_at, thread_id, flags)
     WHERE id = thread_id AND flags & 2 = 0;
 DROP INDEX IF EXISTS inquiry_thread_start;
+
+-- step 3: each reply keeps what kefu suggest needs of the inquiry it answered
+
+-- kefu suggest weighs the seller's latest replies by how similar the inquiries they answered
+-- are to the one at hand. Reading those inquiries meant a few hundred pages from all over the
+-- file and tokenizing their texts on every run; a reply recorded by kefu reply now keeps the
+-- category its inquiry had then and the counts of the inquiry's tokens (the format is in
+-- core/replies/history.h). terms is NULL where it is not known: replies recorded before this
+-- step, replies imported from mail, and replies whose inquiry's text kefu forget or redact
+-- rewrote (the counts would still say what the text said). kefu suggest reads the inquiry's
+-- text for those.
+ALTER TABLE reply ADD COLUMN category INTEGER NOT NULL DEFAULT 0; -- Category of the inquiry
+ALTER TABLE reply ADD COLUMN terms BLOB;
+UPDATE reply SET category = (SELECT i.category FROM inquiry i WHERE i.id = reply.inquiry_id);

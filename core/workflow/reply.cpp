@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/replies/history.h"
 #include "core/workflow/followup.h"
 #include "core/workflow/ids.h"
 
@@ -21,6 +22,7 @@ RecordedReply record_reply(Store& store, int64_t id, const NewReply& reply, Time
     ins.bind(5, now);
     ins.exec();
     out.reply_id = store.db().getLastInsertRowid();
+    replies::keep_terms(store, out.reply_id);
     std::string what = reply.template_id.empty() ? "written by hand" : "template " + reply.template_id;
     log_event(store, id, now, "reply",
               fmt::format("reply #{}: {}{}", out.reply_id, what,

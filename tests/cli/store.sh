@@ -46,13 +46,23 @@ sqlite3 "$T/broken.db" "delete from inquiry_fts_data where id > 10"
 kefu 1 --db "$T/broken.db" check
 contains err "database check failed"
 
-# A database of schema version 1 with data (made from this one by undoing step 2): read
-# commands refuse it and say how to upgrade; `kefu init` backs it up, upgrades it and keeps
-# every figure; the backup is the file as it was.
+# A database of schema version 1 with data and replies (made from this one by undoing steps
+# 3 and 2): read commands refuse it and say how to upgrade; `kefu init` backs it up, upgrades
+# it and keeps every figure and suggestion; the backup is the file as it was.
+printf 'buyer,message\n阿强,物流显示已经签收了，可是我根本没收到快递\n阿珍,物流显示签收了，可我没收到快递啊\n' |
+    kefu 0 import - --type csv
+kefu 0 reply 67 --template shipping-delay --no-followup
+kefu 0 reply 68 --template shipping-delay --no-followup
+kefu 0 reply 62 --template refund-issued --no-followup
 kefu 0 --format json report --since 90d
 cp "$T/out" "$T/report-v2.json"
+kefu 0 --format json suggest 23
+contains out "× before for similar inquiries"
+cp "$T/out" "$T/suggest-v3.json"
 cp "$KEFU_DB" "$T/v1.db"
-sqlite3 "$T/v1.db" "DROP INDEX inquiry_start;
+sqlite3 "$T/v1.db" "ALTER TABLE reply DROP COLUMN terms;
+    ALTER TABLE reply DROP COLUMN category;
+    DROP INDEX inquiry_start;
     CREATE INDEX inquiry_thread_start ON inquiry(customer_id, received_at, thread_id, flags)
         WHERE id = thread_id AND flags & 2 = 0;
     PRAGMA user_version = 1;"
@@ -61,11 +71,19 @@ contains err "database needs an upgrade ($T/v1.db): its schema is version 1"
 contains err "run \`kefu init\` to upgrade it"
 same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 1 "read command left the version"
 kefu 0 --db "$T/v1.db" init
-same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 2 "upgraded version"
+same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 3 "upgraded version"
 same "$(sqlite3 "$T/v1.db" "select group_concat(name) from sqlite_schema
     where name in ('inquiry_start', 'inquiry_thread_start')")" inquiry_start "step 2 indexes"
 same "$(sqlite3 "$T/v1.db.v1.bak" 'pragma user_version')" 1 "backup version"
-same "$(sqlite3 "$T/v1.db.v1.bak" 'select count(*) from inquiry')" 66 "backup rows"
+same "$(sqlite3 "$T/v1.db.v1.bak" 'select count(*) from inquiry')" 68 "backup rows"
+# Step 3: the replies get their inquiries' categories; their token counts are not known.
+same "$(sqlite3 "$T/v1.db" 'select count(*) from reply r join inquiry i on i.id = r.inquiry_id
+    where r.category = i.category and r.terms is null')" 3 "replies after step 3"
 kefu 0 --db "$T/v1.db" check
 kefu 0 --db "$T/v1.db" --format json report --since 90d
 cmp -s "$T/out" "$T/report-v2.json" || fail "report differs after the upgrade"
+# Suggestions read the inquiries' texts where the counts are missing: the same ranking.
+same "$(sqlite3 "$KEFU_DB" 'select count(*) from reply where terms is not null')" 3 \
+    "replies keep their counts"
+kefu 0 --db "$T/v1.db" --format json suggest 23
+cmp -s "$T/out" "$T/suggest-v3.json" || fail "suggestions differ after the upgrade"

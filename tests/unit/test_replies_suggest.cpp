@@ -240,15 +240,15 @@ TEST_CASE("replies: the seller's history makes their choice the top suggestion")
     // Many choices for unrelated inquiries must not move this one.
     for (int i = 0; i < 40; ++i) {
         history.push_back({"退款什么时候到账？已经" + std::to_string(i) + "天了", Category::Refund,
-                           "refund-issued"});
+                           "refund-issued", {}});
         history.push_back({"Do you ship to Canada? How much is shipping", Category::Logistics,
-                           "remote-and-overseas"});
+                           "remote-and-overseas", {}});
     }
     CHECK(top_id(lib, q, history) == before);
 
     for (const char* past : {"快递显示签收了，可是我没拿到", "物流说已签收，我家里没人收到啊",
                              "显示签收但是没收到东西", "签收了但我没收到，帮我查一下"}) {
-        history.push_back({past, Category::Logistics, chosen});
+        history.push_back({past, Category::Logistics, chosen, {}});
     }
     std::vector<Suggestion> after = suggest(lib, q, history, Values{}, 2);
     REQUIRE(after.size() == 2);
@@ -266,6 +266,19 @@ TEST_CASE("replies: the seller's history makes their choice the top suggestion")
     }
     CHECK(history_reason);
 
+    // Counts kept with each reply (reply.terms) rank exactly as the texts they were made of.
+    std::vector<PastChoice> counted = history;
+    for (PastChoice& c : counted) {
+        c.terms = term_counts(c.text);
+        c.text = "not read when the counts are known";
+    }
+    std::vector<Suggestion> from_counts = suggest(lib, q, counted, Values{}, 2);
+    REQUIRE(from_counts.size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+        CHECK(from_counts[i].tmpl->id == after[i].tmpl->id);
+        CHECK(from_counts[i].score == after[i].score);
+    }
+
     // The same in English, for one of the seller's own templates.
     Query en = query_for("It says delivered but I never got it, nothing at the door",
                          Category::Logistics, "en");
@@ -275,7 +288,7 @@ TEST_CASE("replies: the seller's history makes their choice the top suggestion")
     for (const char* past : {"Tracking says delivered but I never got the parcel",
                              "says delivered, nothing at my door, where is it",
                              "marked as delivered but I did not get it"}) {
-        en_history.push_back({past, Category::Logistics, "tracking-stalled"});
+        en_history.push_back({past, Category::Logistics, "tracking-stalled", {}});
     }
     CHECK(top_id(lib, en, en_history) == "tracking-stalled");
 }
@@ -313,7 +326,7 @@ TEST_CASE("replies: suggest() is fast on 500 templates and 300 past choices") {
         const Template& t = lib.all()[next() % 500];
         std::string text =
             rows.empty() ? t.keywords.front() + "，" + t.title : rows[i % rows.size()].text;
-        history.push_back({text, t.category, t.id});
+        history.push_back({text, t.category, t.id, {}});
     }
     Query q = query_for("亲，我买的东西显示已经签收了但是我没收到，快递也联系不上，怎么办？急！",
                         Category::Logistics, "zh");
