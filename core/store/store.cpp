@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "core/embedded.h"
 #include "core/error.h"
@@ -66,6 +68,24 @@ void make_private_dir(const fs::path& dir) {
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
         throw Error("cannot create folder", dir.string(), std::strerror(errno));
     }
+}
+
+// The busy handler of every connection: while another connection holds the lock, try again
+// every 0.2 ms, for up to k_busy_timeout_ms. SQLite's own handler (busy_timeout) sleeps up to
+// 100 ms between tries, and so loses every race against an import that begins its next batch
+// as soon as it commits the last one: `kefu note` or `kefu reply` beside a large import would
+// wait out the whole timeout and fail with "database is locked".
+int eager_busy_handler(void*, int tries) {
+    using Clock = std::chrono::steady_clock;
+    thread_local Clock::time_point started;
+    if (tries == 0) {
+        started = Clock::now();
+    }
+    if (Clock::now() - started >= std::chrono::milliseconds(Store::k_busy_timeout_ms)) {
+        return 0;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    return 1;
 }
 
 }  // namespace
@@ -153,6 +173,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreMode mode) {
 }
 
 void Store::configure() {
+    wait_when_busy(true);
     fts::register_tokenizer(m_db->getHandle());
     // Reading the header also detects a file that is not SQLite at all.
     m_db->exec("PRAGMA foreign_keys = ON");
@@ -163,6 +184,10 @@ void Store::configure() {
     m_db->exec("PRAGMA synchronous = NORMAL");
     m_db->exec("PRAGMA temp_store = MEMORY");
     m_db->exec("PRAGMA cache_size = -32768");  // 32 MiB: the import's indexes stay in memory
+}
+
+void Store::wait_when_busy(bool wait) {
+    sqlite3_busy_handler(m_db->getHandle(), wait ? eager_busy_handler : nullptr, nullptr);
 }
 
 int Store::schema_version() const { return m_db->execAndGet("PRAGMA user_version").getInt(); }

@@ -40,6 +40,11 @@ public:
     // read and write). Refuses to overwrite an existing file.
     void backup_to(const std::string& file);
 
+    // Whether a statement that finds the database locked by another connection waits for it
+    // (up to k_busy_timeout_ms, trying every 0.2 ms; the default) or fails at once with
+    // SQLITE_BUSY.
+    void wait_when_busy(bool wait);
+
     // Resets every statement of the connection that is left on a row. A statement left on a
     // row keeps its read snapshot after COMMIT, and the next BEGIN IMMEDIATE then fails at
     // once (not after the busy timeout) when another process wrote meanwhile. Call it only
@@ -55,8 +60,8 @@ private:
     std::unique_ptr<SQLite::Database> m_db;
 };
 
-// An IMMEDIATE write transaction (takes the write lock at once, so that busy_timeout applies
-// and two writers never deadlock). Rolls back unless commit() was called.
+// An IMMEDIATE write transaction (takes the write lock at once, so that the busy handler
+// applies and two writers never deadlock). Rolls back unless commit() was called.
 class WriteTx {
 public:
     explicit WriteTx(Store& store);

@@ -360,7 +360,7 @@ std::optional<std::vector<DueItem>> mark_notified_eagerly(Store& store,
                                                           TimePoint now, int max_wait_ms) {
     sqlite3* db = store.db().getHandle();
     auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
-    sqlite3_busy_timeout(db, 0);
+    store.wait_when_busy(false);
     int rc = SQLITE_BUSY;
     while (true) {
         rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
@@ -369,7 +369,7 @@ std::optional<std::vector<DueItem>> mark_notified_eagerly(Store& store,
         }
         std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
-    sqlite3_busy_timeout(db, Store::k_busy_timeout_ms);
+    store.wait_when_busy(true);
     if (rc == SQLITE_BUSY) {
         return std::nullopt;
     }

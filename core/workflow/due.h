@@ -82,11 +82,10 @@ DueList compute_due(Store& store, const DueOptions& options, const Config::Sla& 
 std::vector<DueItem> mark_notified(Store& store, const std::vector<DueItem>& items,
                                    TimePoint now);
 
-// mark_notified in a write transaction of its own, taken the moment the database allows:
-// it polls every 0.2 ms instead of leaving the wait to SQLite's busy handler, which sleeps up
-// to 100 ms between tries and so loses every race against an import that begins its next
-// batch as soon as it commits the last one. Returns std::nullopt, having marked nothing,
-// when the write lock stayed taken for `max_wait_ms`.
+// mark_notified in a write transaction of its own, taken the moment the database allows (it
+// tries every 0.2 ms, as the store's busy handler does, but for `max_wait_ms` instead of the
+// store's timeout). Returns std::nullopt, having marked nothing, when the write lock stayed
+// taken that long.
 std::optional<std::vector<DueItem>> mark_notified_eagerly(Store& store,
                                                           const std::vector<DueItem>& items,
                                                           TimePoint now, int max_wait_ms);

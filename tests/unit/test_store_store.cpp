@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
+#include <SQLiteCpp/Exception.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/error.h"
 #include "core/store/customers.h"
@@ -103,4 +107,52 @@ TEST_CASE("identities: the same contact written two ways is one customer") {
     CHECK(r.resolve({"", "", "", "", true}) == 0);
     tx.commit();
     CHECK(s->db().execAndGet("SELECT count(*) FROM identity WHERE customer_id = " + std::to_string(a)).getInt() == 4);
+}
+
+TEST_CASE("a writer gets in between the batches of another, or fails at once when told not to wait") {
+    fs::path dir = temp_dir();
+    std::string path = (dir / "kefu.db").string();
+    auto a = Store::open(path, StoreMode::Write);
+    auto b = Store::open(path, StoreMode::Write);
+    a->db().exec("CREATE TABLE t(x)");
+
+    // Not waiting: the lock is taken, BEGIN IMMEDIATE fails at once.
+    {
+        WriteTx held(*a);
+        b->wait_when_busy(false);
+        auto t0 = std::chrono::steady_clock::now();
+        CHECK_THROWS_AS(WriteTx{*b}, SQLite::Exception);
+        CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
+        b->wait_when_busy(true);
+    }
+
+    // Waiting: `a` writes like an import, batch after batch, each holding the lock for 20 ms
+    // and beginning the next 0.25 ms after committing. `b` must get its turn in one of those
+    // short gaps within a few batches; a waiter that slept 100 ms between tries (SQLite's own
+    // busy handler) would hit one about once in 80 tries, seconds later.
+    std::atomic<bool> stop{false};
+    std::thread importer([&] {
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (!stop && std::chrono::steady_clock::now() < until) {
+            WriteTx tx(*a);
+            a->db().exec("INSERT INTO t VALUES (1)");
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            tx.commit();
+            std::this_thread::sleep_for(std::chrono::microseconds(250));
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    auto t0 = std::chrono::steady_clock::now();
+    {
+        WriteTx tx(*b);
+        b->db().exec("INSERT INTO t VALUES (2)");
+        tx.commit();
+    }
+    auto waited = std::chrono::steady_clock::now() - t0;
+    stop = true;
+    importer.join();
+    MESSAGE("waited " << std::chrono::duration<double, std::milli>(waited).count() << " ms");
+    CHECK(waited < std::chrono::seconds(1));
+    CHECK(b->db().execAndGet("SELECT count(*) FROM t WHERE x = 2").getInt() == 1);
+    fs::remove_all(dir);
 }
