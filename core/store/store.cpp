@@ -71,17 +71,17 @@ void make_private_dir(const fs::path& dir) {
 }
 
 // The busy handler of every connection: while another connection holds the lock, try again
-// every 0.2 ms, for up to k_busy_timeout_ms. SQLite's own handler (busy_timeout) sleeps up to
-// 100 ms between tries, and so loses every race against an import that begins its next batch
-// as soon as it commits the last one: `kefu note` or `kefu reply` beside a large import would
-// wait out the whole timeout and fail with "database is locked".
-int eager_busy_handler(void*, int tries) {
+// every 0.2 ms, for up to the milliseconds `max_ms` points to. SQLite's own handler
+// (busy_timeout) sleeps up to 100 ms between tries, and so loses every race against an import
+// that begins its next batch as soon as it commits the last one: `kefu note` or `kefu reply`
+// beside a large import would wait out the whole timeout and fail with "database is locked".
+int eager_busy_handler(void* max_ms, int tries) {
     using Clock = std::chrono::steady_clock;
     thread_local Clock::time_point started;
     if (tries == 0) {
         started = Clock::now();
     }
-    if (Clock::now() - started >= std::chrono::milliseconds(Store::k_busy_timeout_ms)) {
+    if (Clock::now() - started >= std::chrono::milliseconds(*static_cast<const int*>(max_ms))) {
         return 0;
     }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -173,7 +173,7 @@ std::unique_ptr<Store> Store::open(const std::string& path, StoreMode mode) {
 }
 
 void Store::configure() {
-    wait_when_busy(true);
+    sqlite3_busy_handler(m_db->getHandle(), eager_busy_handler, &m_busy_wait_ms);
     fts::register_tokenizer(m_db->getHandle());
     // Reading the header also detects a file that is not SQLite at all.
     m_db->exec("PRAGMA foreign_keys = ON");
@@ -192,8 +192,8 @@ void Store::configure() {
     m_db->exec("PRAGMA journal_size_limit = 67108864");
 }
 
-void Store::wait_when_busy(bool wait) {
-    sqlite3_busy_handler(m_db->getHandle(), wait ? eager_busy_handler : nullptr, nullptr);
+void Store::set_busy_wait(int max_ms) {
+    m_busy_wait_ms = max_ms;
 }
 
 int Store::schema_version() const { return m_db->execAndGet("PRAGMA user_version").getInt(); }

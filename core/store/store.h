@@ -26,6 +26,9 @@ public:
     // ":memory:" gives an in-memory store with every migration run (for tests).
     // Throws kefu::Error for a foreign file, a newer schema, or a missing file in Read mode.
     static std::unique_ptr<Store> open(const std::string& path, StoreMode mode);
+    // Held by pointer only: the connection's busy handler points into the store.
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
     SQLite::Database& db() { return *m_db; }
     const std::string& path() const { return m_path; }
@@ -40,10 +43,10 @@ public:
     // read and write). Refuses to overwrite an existing file.
     void backup_to(const std::string& file);
 
-    // Whether a statement that finds the database locked by another connection waits for it
-    // (up to k_busy_timeout_ms, trying every 0.2 ms; the default) or fails at once with
-    // SQLITE_BUSY.
-    void wait_when_busy(bool wait);
+    // How long a statement that finds the database locked by another connection waits for it,
+    // trying every 0.2 ms, before it fails with SQLITE_BUSY: k_busy_timeout_ms unless changed;
+    // 0 fails at once.
+    void set_busy_wait(int max_ms);
 
     // Resets every statement of the connection that is left on a row. A statement left on a
     // row keeps its read snapshot after COMMIT, and the next BEGIN IMMEDIATE then fails at
@@ -58,6 +61,7 @@ private:
 
     std::string m_path;
     std::unique_ptr<SQLite::Database> m_db;
+    int m_busy_wait_ms = k_busy_timeout_ms;  // read by the busy handler (set_busy_wait)
 };
 
 // An IMMEDIATE write transaction (takes the write lock at once, so that the busy handler

@@ -4,11 +4,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <queue>
-#include <thread>
 #include <unordered_set>
 
 #include "core/error.h"
@@ -359,17 +357,9 @@ std::optional<std::vector<DueItem>> mark_notified_eagerly(Store& store,
                                                           const std::vector<DueItem>& items,
                                                           TimePoint now, int max_wait_ms) {
     sqlite3* db = store.db().getHandle();
-    auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_wait_ms);
-    store.wait_when_busy(false);
-    int rc = SQLITE_BUSY;
-    while (true) {
-        rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-        if (rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= give_up) {
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-    }
-    store.wait_when_busy(true);
+    store.set_busy_wait(max_wait_ms);
+    int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    store.set_busy_wait(Store::k_busy_timeout_ms);
     if (rc == SQLITE_BUSY) {
         return std::nullopt;
     }

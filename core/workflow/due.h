@@ -82,10 +82,9 @@ DueList compute_due(Store& store, const DueOptions& options, const Config::Sla& 
 std::vector<DueItem> mark_notified(Store& store, const std::vector<DueItem>& items,
                                    TimePoint now);
 
-// mark_notified in a write transaction of its own, taken the moment the database allows (it
-// tries every 0.2 ms, as the store's busy handler does, but for `max_wait_ms` instead of the
-// store's timeout). Returns std::nullopt, having marked nothing, when the write lock stayed
-// taken that long.
+// mark_notified in a write transaction of its own, waiting for the write lock as every write
+// does (Store::set_busy_wait) but for `max_wait_ms` instead of the store's timeout. Returns
+// std::nullopt, having marked nothing, when the lock stayed taken that long.
 std::optional<std::vector<DueItem>> mark_notified_eagerly(Store& store,
                                                           const std::vector<DueItem>& items,
                                                           TimePoint now, int max_wait_ms);

@@ -119,11 +119,11 @@ TEST_CASE("a writer gets in between the batches of another, or fails at once whe
     // Not waiting: the lock is taken, BEGIN IMMEDIATE fails at once.
     {
         WriteTx held(*a);
-        b->wait_when_busy(false);
+        b->set_busy_wait(0);
         auto t0 = std::chrono::steady_clock::now();
         CHECK_THROWS_AS(WriteTx{*b}, SQLite::Exception);
         CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(1));
-        b->wait_when_busy(true);
+        b->set_busy_wait(Store::k_busy_timeout_ms);
     }
 
     // Waiting: `a` writes like an import, batch after batch, each holding the lock for 20 ms
