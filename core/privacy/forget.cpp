@@ -97,7 +97,8 @@ bool redact_inquiry(const Redactor& r, InquiryText& t, bool mask_contact_field,
 // Writes the changed texts of an inquiry, and its full-text index entry when the subject or
 // body changed (the old values go out with 'delete' first).
 void write_inquiry(Store& store, const InquiryText& old_text, const InquiryText& t) {
-    if (t.subject != old_text.subject || t.body != old_text.body) {
+    bool text_changed = t.subject != old_text.subject || t.body != old_text.body;
+    if (text_changed) {
         detail::fts_remove(store, t.id, old_text.subject, old_text.body);
         detail::fts_add(store, t.id, t.subject, t.body);
     }
@@ -114,7 +115,7 @@ void write_inquiry(Store& store, const InquiryText& old_text, const InquiryText&
     up.bind(7, t.attachments);
     up.bind(8, t.id);
     up.exec();
-    if (t.subject != old_text.subject || t.body != old_text.body) {
+    if (text_changed) {
         // The replies' counts of the old text would still say what it said.
         SQLite::Statement terms(
             store.db(), "UPDATE reply SET terms = NULL WHERE inquiry_id = ? AND terms IS NOT NULL");

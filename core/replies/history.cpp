@@ -54,22 +54,17 @@ std::optional<TermCounts> decode_terms(std::string_view blob) {
     return terms;
 }
 
-void keep_terms(Store& store, int64_t reply_id) {
-    SQLite::Statement q(store.db(),
-                        "SELECT i.subject, i.body, i.category FROM reply r "
-                        "JOIN inquiry i ON i.id = r.inquiry_id WHERE r.id = ?");
-    q.bind(1, reply_id);
+std::optional<AnsweredInquiry> answered_inquiry(Store& store, int64_t inquiry_id) {
+    SQLite::Statement q(store.db(), "SELECT subject, body, category FROM inquiry WHERE id = ?");
+    q.bind(1, inquiry_id);
     if (!q.executeStep()) {
-        return;
+        return std::nullopt;
     }
-    std::string text = q.getColumn(0).getString() + "\n" + q.getColumn(1).getString();
-    int category = q.getColumn(2).getInt();
-    std::string blob = encode_terms(term_counts(text));
-    SQLite::Statement up(store.db(), "UPDATE reply SET category = ?, terms = ? WHERE id = ?");
-    up.bind(1, category);
-    up.bind(2, blob.data(), static_cast<int>(blob.size()));
-    up.bind(3, reply_id);
-    up.exec();
+    AnsweredInquiry a;
+    a.terms = encode_terms(
+        term_counts(q.getColumn(0).getString() + "\n" + q.getColumn(1).getString()));
+    a.category = static_cast<Category>(q.getColumn(2).getInt());
+    return a;
 }
 
 std::vector<PastChoice> past_choices(Store& store, int64_t exclude_id, Category category) {

@@ -19,14 +19,19 @@ namespace kefu::replies {
 // k_history_scan replies by time (an index range, never a table scan), those for inquiries of
 // `category` first, at most k_history_keep of them. Replies to `exclude_id` itself are left
 // out: what was sent to this inquiry says nothing about inquiries like it. Only replies whose
-// counts are not kept (see keep_terms) read their inquiry's text.
+// counts are not kept (see AnsweredInquiry) read their inquiry's text.
 std::vector<PastChoice> past_choices(Store& store, int64_t exclude_id, Category category);
 inline constexpr int k_history_scan = 2000;
 inline constexpr int k_history_keep = 300;
 
-// Keeps in reply `reply_id` the category of the inquiry it answers and the counts of the
-// inquiry's subject and body (term_counts), for past_choices. Part of recording a reply.
-void keep_terms(Store& store, int64_t reply_id);
+// What a reply keeps of the inquiry it answers (columns reply.category and reply.terms), for
+// past_choices: the inquiry's category and the stored form of the counts of its subject and
+// body (term_counts). Read when a reply is recorded; nullopt when there is no such inquiry.
+struct AnsweredInquiry {
+    Category category = Category::Other;
+    std::string terms;
+};
+std::optional<AnsweredInquiry> answered_inquiry(Store& store, int64_t inquiry_id);
 
 // The stored form of term counts (column reply.terms): the byte k_terms_format, then for each
 // token in increasing order of hash its hash (8 bytes) and count (4 bytes), little-endian.

@@ -12,17 +12,20 @@ RecordedReply record_reply(Store& store, int64_t id, const NewReply& reply, Time
     RecordedReply out;
     WriteTx tx(store);
     require_inquiries(store, {id});
+    // There is one: require_inquiries() threw otherwise, and the write lock is held.
+    replies::AnsweredInquiry answered = replies::answered_inquiry(store, id).value();
     SQLite::Statement ins(store.db(),
                           "INSERT INTO reply(inquiry_id, template_id, language, text, sent_at, "
-                          "source) VALUES (?, ?, ?, ?, ?, 'kefu')");
+                          "source, category, terms) VALUES (?, ?, ?, ?, ?, 'kefu', ?, ?)");
     ins.bind(1, id);
     ins.bind(2, reply.template_id);
     ins.bind(3, reply.language);
     ins.bind(4, reply.text);
     ins.bind(5, now);
+    ins.bind(6, static_cast<int>(answered.category));
+    ins.bind(7, answered.terms.data(), static_cast<int>(answered.terms.size()));
     ins.exec();
     out.reply_id = store.db().getLastInsertRowid();
-    replies::keep_terms(store, out.reply_id);
     std::string what = reply.template_id.empty() ? "written by hand" : "template " + reply.template_id;
     log_event(store, id, now, "reply",
               fmt::format("reply #{}: {}{}", out.reply_id, what,

@@ -107,6 +107,8 @@ TEST_CASE("history: a reply keeps its inquiry's counts and category, and suggest
                            static_cast<size_t>(q.getColumn(0).getBytes()));
     };
     CHECK(decode_terms(stored(ra)) == term_counts("\n快递显示签收了，可是我没拿到"));
+    CHECK(answered_inquiry(*shop.store, a)->terms == stored(ra));
+    CHECK_FALSE(answered_inquiry(*shop.store, 999));
 
     // Logistics first (the category asked for), then by time; the counts, not the text.
     std::vector<PastChoice> past = past_choices(*shop.store, c, Category::Logistics);
