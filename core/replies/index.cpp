@@ -126,24 +126,24 @@ std::shared_ptr<const LibraryIndex> LibraryIndex::build(const std::vector<Templa
         index->average_length = total / static_cast<double>(templates.size());
     }
     // Laid out in the order of the term table, so that the same library makes the same bytes.
-    std::vector<std::pair<uint64_t, const std::string*>> order;
+    std::vector<std::pair<uint64_t, const decltype(postings)::value_type*>> order;
     order.reserve(postings.size());
-    for (const auto& [term, list] : postings) {
-        order.emplace_back(hash64(term), &term);
+    for (const auto& entry : postings) {
+        order.emplace_back(hash64(entry.first), &entry);
     }
     std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
-        return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+        return a.first != b.first ? a.first < b.first : a.second->first < b.second->first;
     });
     index->terms.reserve(order.size());
-    for (const auto& [hash, term] : order) {
-        const std::vector<Posting>& list = postings.find(*term)->second;
+    for (const auto& [hash, posted] : order) {
+        const auto& [term, list] = *posted;
         TermEntry entry;
         entry.hash = hash;
         entry.text_at = static_cast<uint32_t>(index->text.size());
-        entry.text_size = static_cast<uint32_t>(term->size());
+        entry.text_size = static_cast<uint32_t>(term.size());
         entry.first = static_cast<uint32_t>(index->postings.size());
         entry.count = static_cast<uint32_t>(list.size());
-        index->text += *term;
+        index->text += term;
         index->postings.insert(index->postings.end(), list.begin(), list.end());
         index->terms.push_back(entry);
     }
