@@ -27,7 +27,7 @@ struct ImportOptions {
     std::vector<std::string> own;
     std::string rules;
     bool dry_run = false;
-    size_t batch = 5000;
+    size_t batch = 50000;
 };
 
 // A progress line on stderr, only on a terminal and only once an import has run a second.
@@ -223,7 +223,9 @@ void register_import(CLI::App& app, Context& ctx) {
     cmd->add_option("--rejects", o->rejects, "where to write rejected records (default: beside the database)");
     cmd->add_option("--own", o->own, "a seller address: its mails are replies, not inquiries (repeatable)");
     cmd->add_option("--rules", o->rules, "a rules file to use instead of $XDG_CONFIG_HOME/kefu/rules.toml");
-    cmd->add_option("--batch", o->batch, "records per transaction")->check(CLI::Range(1, 1000000));
+    cmd->add_option("--batch", o->batch,
+                    "records per transaction at most; a batch is also committed after a second")
+        ->check(CLI::Range(1, 1000000));
     cmd->add_flag("--dry-run", o->dry_run, "read and check everything, write nothing");
 }
 

@@ -30,7 +30,7 @@ struct Options {
     bool dry_run = false;
     std::string rejects_file;          // --rejects FILE (one import only)
     std::string rejects_dir;           // default folder for reject files
-    size_t batch_size = 5000;
+    size_t batch_size = 50000;
     std::vector<std::string> own_addresses;  // mail from these is the seller's reply
 };
 
