@@ -59,12 +59,13 @@ public:
 
     // Appends the UTF-8 form of `in` to `out`. On an invalid or incomplete sequence, returns
     // false with `bad_offset` at the first bad byte (and `out` holding what came before it).
-    // That offset is where iconv stopped: glibc's CP949 stops after an unassigned pair, which
-    // may be in.size().
-    bool decode(std::string_view in, std::string& out, size_t* bad_offset = nullptr);
+    // `bad_end`, when given, is set past the bad unit: the first bad byte alone, or the whole
+    // of an unassigned pair, which glibc's CP949 reports only after it has read both bytes.
+    bool decode(std::string_view in, std::string& out, size_t* bad_offset = nullptr,
+                size_t* bad_end = nullptr);
 
-    // Like decode(), but an invalid byte becomes U+FFFD and decoding goes on. Returns the
-    // number of replacements.
+    // Like decode(), but each bad unit (a byte, or an unassigned pair) becomes U+FFFD and
+    // decoding goes on. Returns the number of replacements.
     size_t decode_lossy(std::string_view in, std::string& out);
 
 private:
@@ -72,6 +73,12 @@ private:
     Decoder(Exact, std::string iconv_name);
     // Opens the converter for m_name; false when iconv does not know it.
     bool open();
+    // Converts all of `in` into `out` with a reset converter; false on any error.
+    bool convert_all(std::string_view in, std::string& out);
+    // Where the bad bytes start, when iconv stopped at `stop` in `in` after writing the
+    // `produced` bytes of `output`: the end of the longest prefix, at most four bytes (one
+    // character) before `stop`, that converts cleanly to exactly that output.
+    size_t bad_start(std::string_view in, size_t stop, std::string_view output);
 
     std::string m_name;
     bool m_utf8 = false;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -35,14 +36,15 @@ std::string readable(std::string_view raw, encoding::Decoder& dec) {
     std::string out;
     while (!raw.empty()) {
         size_t bad = 0;
-        if (dec.decode(raw, out, &bad)) {
+        size_t end = 0;
+        if (dec.decode(raw, out, &bad, &end)) {
             break;
         }
-        if (bad >= raw.size()) {
-            break;  // iconv found the last bytes unassigned only after reading them all (CP949)
+        end = std::min(raw.size(), std::max(bad + 1, end));
+        for (size_t i = std::min(bad, raw.size() - 1); i < end; ++i) {
+            out += fmt::format("\\x{:02X}", static_cast<unsigned char>(raw[i]));
         }
-        out += fmt::format("\\x{:02X}", static_cast<unsigned char>(raw[bad]));
-        raw.remove_prefix(bad + 1);
+        raw.remove_prefix(end);
     }
     return out;
 }

@@ -90,16 +90,34 @@ TEST_CASE("encodings: lossy decoding replaces what does not convert") {
     std::string out;
     CHECK(gb.decode_lossy("\xCD\xCB\xFF\xBF\xEE", out) == 1);
     CHECK(out == "退" + std::string(k_fffd) + "款");
-    // glibc's CP949 reports an unassigned pair after reading it, here at the very end; the
-    // offset may then be the size of the input, and nothing past it is read.
+    // glibc's CP949 reports an unassigned pair (A2 E8) only after reading both bytes: the bad
+    // unit is still the pair, and what follows it is read.
     encoding::Decoder kr("euc-kr");
     out.clear();
     size_t bad = 0;
-    CHECK_FALSE(kr.decode("\xB0\xA1\xA2\xE8", out, &bad));
-    CHECK(bad <= 4);
+    size_t end = 0;
+    CHECK_FALSE(kr.decode("\xB0\xA1\xA2\xE8", out, &bad, &end));
+    CHECK(bad == 2);
+    CHECK(end == 4);
+    CHECK(out == "가");
+    out.clear();
+    CHECK_FALSE(kr.decode("\xB0\xA1\xA2\xE8\xB0\xA1OK", out, &bad, &end));
+    CHECK(bad == 2);
+    CHECK(end == 4);
     out.clear();
     CHECK(kr.decode_lossy("\xB0\xA1\xA2\xE8", out) == 1);
     CHECK(out == "가" + std::string(k_fffd));
+    out.clear();
+    CHECK(kr.decode_lossy("\xB0\xA1\xA2\xE8\xB0\xA1OK", out) == 1);
+    CHECK(out == "가" + std::string(k_fffd) + "가OK");
+    // A byte that cannot start a character is a unit of its own.
+    out.clear();
+    CHECK_FALSE(kr.decode("OK\xFF\xB0\xA1", out, &bad, &end));
+    CHECK(bad == 2);
+    CHECK(end == 3);
+    out.clear();
+    CHECK(gb.decode_lossy("\xCD\xCB\x80\xBF\xEE", out) == 1);
+    CHECK(out == "退" + std::string(k_fffd) + "款");
     // UTF-8 is checked, not converted: one U+FFFD per bad byte.
     encoding::Decoder utf8("utf-8");
     out.clear();
