@@ -56,6 +56,12 @@ TranscodingSource::TranscodingSource(Source& inner, const std::string& encoding)
                     "use --encoding with e.g. utf-8, gb18030, utf-16le");
     }
     m_cd = cd;
+    std::string canon = encoding::canonical_name(encoding);
+    if (canon.starts_with("UTF-16") || canon.starts_with("UCS-2")) {
+        m_unit = 2;
+    } else if (canon.starts_with("UTF-32") || canon.starts_with("UCS-4")) {
+        m_unit = 4;
+    }
 }
 
 TranscodingSource::~TranscodingSource() { iconv_close(static_cast<iconv_t>(m_cd)); }
@@ -91,11 +97,12 @@ size_t TranscodingSource::read(char* buf, size_t capacity) {
             if (errno == EINVAL && !m_eof) {
                 break;  // an incomplete sequence at the end of the chunk: wait for more
             }
-            // Invalid (or incomplete at the very end): replace one byte and go on.
-            m_out += "\xEF\xBF\xBD";
-            ++m_replacements;
-            ++src;
-            --left;
+            // Invalid (or incomplete at the very end): mark one code unit and go on.
+            m_out += '\xFF';
+            ++m_bad_units;
+            size_t skip = std::min(m_unit, left);
+            src += skip;
+            left -= skip;
         }
         m_in.erase(0, static_cast<size_t>(src - m_in.data()));
     }

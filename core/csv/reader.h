@@ -64,13 +64,17 @@ private:
 };
 
 // Converts another source to UTF-8 on the fly (for UTF-16 and other encodings that are not
-// ASCII-compatible). Invalid sequences become U+FFFD and are counted.
+// ASCII-compatible). Each code unit that does not convert (two bytes of UTF-16, four of
+// UTF-32, one byte of the 7-bit encodings) is skipped whole, so that what follows is read in
+// step, and becomes the byte 0xFF: never valid UTF-8 and never a CSV delimiter, quote or line
+// end, so the record that holds it fails the UTF-8 check and is rejected, and the rest of the
+// file reads as it should. Counted.
 class TranscodingSource : public Source {
 public:
     TranscodingSource(Source& inner, const std::string& encoding);
     ~TranscodingSource() override;
     size_t read(char* buf, size_t capacity) override;
-    size_t replacements() const { return m_replacements; }
+    size_t bad_units() const { return m_bad_units; }
 
 private:
     Source& m_inner;
@@ -79,7 +83,8 @@ private:
     std::string m_out;
     size_t m_out_pos = 0;
     bool m_eof = false;
-    size_t m_replacements = 0;
+    size_t m_bad_units = 0;
+    size_t m_unit = 1;  // bytes per code unit of the input encoding
 };
 
 struct Record {

@@ -385,8 +385,14 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
                         decoded[i].clear();
                         size_t bad = 0;
                         if (!decoder.decode(r.fields[i], decoded[i], &bad)) {
-                            w.why = fmt::format("column \"{}\" is not valid {} text (byte {} of the field)",
-                                                text::one_line(headers[i]), decoder.name(), bad + 1);
+                            // Read through the transcoder, the field is UTF-8 and its bad
+                            // bytes are 0xFF (csv::TranscodingSource): no input offset to give.
+                            w.why = wide ? fmt::format("column \"{}\" holds characters that are not valid "
+                                                       "{} (each shown as \\xFF)",
+                                                       text::one_line(headers[i]), enc_name)
+                                         : fmt::format("column \"{}\" is not valid {} text (byte {} of "
+                                                       "the field)",
+                                                       text::one_line(headers[i]), decoder.name(), bad + 1);
                         }
                     }
                     if (w.why.empty()) {
@@ -434,9 +440,10 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
                 }
             }
         });
-    if (transcoder && transcoder->replacements() > 0) {
-        sum.notes.push_back(fmt::format("{} byte sequence(s) were not valid {} and became U+FFFD",
-                                        transcoder->replacements(), enc_name));
+    if (transcoder && transcoder->bad_units() > 0) {
+        sum.notes.push_back(fmt::format("{} character(s) were not valid {}: the records that hold "
+                                        "them are in the reject file",
+                                        transcoder->bad_units(), enc_name));
     }
     rejects.close();
     sum.rejects_path = rejects.count() > 0 ? rejects.path() : "";

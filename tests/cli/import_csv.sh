@@ -38,6 +38,23 @@ grep -q ',4,"text after a closing quote (line 4' "$rej" || fail "line 4 reason m
 kefu 4 import "$T/some-bad.csv" --rejects "$T/mine.csv"
 [ -f "$T/mine.csv" ] || fail "--rejects ignored"
 
+# UTF-16 with a lone surrogate in one record: that record is rejected (never stored with
+# U+FFFD), and the records after it still read in step.
+python3 -c '
+import sys
+rows = "\ufefftime,buyer,message\n2026-11-01 10:00,甲,第一条\n".encode("utf-16-le")
+rows += "2026-11-01 11:00,乙,坏".encode("utf-16-le") + b"\x00\xd8" + "了\n".encode("utf-16-le")
+rows += "2026-11-01 12:00,丙,第三条\n".encode("utf-16-le")
+open(sys.argv[1], "wb").write(rows)' "$T/u16.csv"
+kefu 4 import "$T/u16.csv" --rejects "$T/u16-rejects.csv"
+contains out "$T/u16.csv: 2 new, 0 duplicate, 1 rejected (csv, UTF-16LE)"
+contains err "1 character(s) were not valid UTF-16LE"
+grep -qF ',3,"column ""message"" holds characters that are not valid UTF-16LE (each shown as \xFF)","2026-11-01 11:00,乙,坏\xFF了"' \
+    "$T/u16-rejects.csv" || fail "UTF-16 reject: $(cat "$T/u16-rejects.csv")"
+same "$(sql "select count(*) from inquiry where body in ('第一条', '第三条')")" 2 "UTF-16 rows around the bad one"
+same "$(sql "select count(*) from inquiry where body like '%坏%' or instr(body, char(65533)) > 0")" 0 \
+    "UTF-16 bad record stored"
+
 # --map, --dry-run, --delimiter.
 printf 'Datum;Kunde;Nachricht\n2026-11-02 08:00;Hans;Wo ist mein Paket?\n' > "$T/de.csv"
 kefu 1 import "$T/de.csv"

@@ -99,16 +99,36 @@ TEST_CASE("records larger than the read chunk are read whole") {
     CHECK(r[2].fields == Fields{"2", "q"});
 }
 
-TEST_CASE("UTF-16 is transcoded before reading") {
-    std::string utf16 = std::string("a\0,\0b\0\n\0\x00\x90,\0x\0\n\0", 16);  // "a,b\n退,x\n", 退 = U+9000
-    csv::MemorySource mem(utf16);
+namespace {
+// The fields of every record of UTF-16LE `data`, and how many code units did not transcode.
+std::vector<Fields> read_utf16(std::string_view data, size_t& bad_units) {
+    csv::MemorySource mem(data);
     csv::TranscodingSource t(mem, "UTF-16LE");
     csv::Reader reader(t, {});
+    std::vector<Fields> out;
     csv::Record rec;
-    REQUIRE(reader.next(rec));
-    CHECK(rec.fields == Fields{"a", "b"});
-    REQUIRE(reader.next(rec));
-    CHECK(rec.fields == Fields{"\xE9\x80\x80", "x"});
+    while (reader.next(rec)) {
+        out.push_back(rec.fields);
+    }
+    bad_units = t.bad_units();
+    return out;
+}
+}  // namespace
+
+TEST_CASE("UTF-16 is transcoded before reading") {
+    // "a,b\n退,x\n", 退 = U+9000
+    size_t bad = 0;
+    auto r = read_utf16(std::string_view("a\0,\0b\0\n\0\x00\x90,\0x\0\n\0", 16), bad);
+    CHECK(r == std::vector<Fields>{{"a", "b"}, {"\xE9\x80\x80", "x"}});
+    CHECK(bad == 0);
+}
+
+TEST_CASE("a code unit that does not transcode becomes 0xFF, and what follows reads in step") {
+    // "a,b\n" then "x" + a lone high surrogate (D800) + "y,z\n" in UTF-16LE.
+    size_t bad = 0;
+    auto r = read_utf16(std::string_view("a\0,\0b\0\n\0x\0\x00\xD8y\0,\0z\0\n\0", 20), bad);
+    CHECK(r == std::vector<Fields>{{"a", "b"}, {"x\xFFy", "z"}});
+    CHECK(bad == 1);
 }
 
 namespace {
