@@ -88,13 +88,14 @@ int run(Context& ctx, const ListOptions& o) {
     f.limit = o.limit;
     f.sort = o.sort == "received" ? QueueSort::Received : o.sort == "due" ? QueueSort::Due : QueueSort::Priority;
     PriorityModel model = priority_model(ctx);
-    QueuePage page = list_queue(store, f, model, ctx.now());
-
     auto printer = ctx.printer(queue_columns());
-    for (const Inquiry& r : page.items) {
+    workflow::ThreadWaitReader waits(store);
+    // Rows are printed as they come (json, jsonl, tsv, csv stream; a table is laid out at the
+    // end), so that `--limit 0` on a large queue does not hold every inquiry in memory.
+    bool more = visit_queue(store, f, model, ctx.now(), [&](const Inquiry& r) {
         auto j = inquiry_json(r, !o.no_mask);
         // Past its service level ([sla] in config): flagged, with how late.
-        workflow::SlaState sla = workflow::sla_state(store, r, ctx.config(), model, ctx.now());
+        workflow::SlaState sla = workflow::sla_state(waits, r, ctx.config(), model, ctx.now());
         j["sla"] = std::string(workflow::sla_label(sla));
         if (ctx.format() == Format::Table) {
             j["sla"] = sla.breached ? "late " + timeutil::format_span(ctx.now() - sla.deadline) : "";
@@ -104,13 +105,13 @@ int run(Context& ctx, const ListOptions& o) {
             j["customer"] = display_customer(r, !o.no_mask);
         }
         printer.add(j);
-    }
+    });
     printer.finish();
     if (ctx.format() == Format::Table) {
-        if (page.items.empty()) {
+        if (printer.count() == 0) {
             ctx.note("the queue is empty for these filters (kefu list --status all shows every thread)");
-        } else if (page.more) {
-            ctx.note(fmt::format("showing the first {}; more match (use --limit 0 for all)", page.items.size()));
+        } else if (more) {
+            ctx.note(fmt::format("showing the first {}; more match (use --limit 0 for all)", printer.count()));
         }
     }
     return 0;

@@ -1,6 +1,7 @@
 #include "core/queue.h"
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <queue>
@@ -81,10 +82,10 @@ struct Binder {
 
 }  // namespace
 
-QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& model, TimePoint now) {
-    QueuePage page;
+bool visit_queue(Store& store, const QueueFilter& f, const PriorityModel& model, TimePoint now,
+                 const std::function<void(const Inquiry&)>& visit) {
     if (f.customer_given && f.customer_ids.empty()) {
-        return page;
+        return false;
     }
     std::vector<Status> statuses = f.statuses;
     if (statuses.empty()) {
@@ -165,18 +166,68 @@ QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& mo
         return !want_level || r.level == f.level;
     };
     if (f.sort != QueueSort::Priority) {
+        size_t shown = 0;
         while (q.executeStep()) {
             Inquiry r = read_inquiry(q);
             if (!keep(r)) {
                 continue;
             }
-            if (page.items.size() == limit) {
-                page.more = true;
-                break;
+            if (shown == limit) {
+                return true;
             }
-            page.items.push_back(std::move(r));
+            visit(r);
+            ++shown;
         }
-        return page;
+        return false;
+    }
+    if (limit == SIZE_MAX) {
+        // Every row, in order of its total priority (stored part plus age): the order is found
+        // from the priorities alone, then each row is read again. Both reads see one snapshot.
+        bool own_tx = sqlite3_get_autocommit(store.db().getHandle()) != 0;
+        if (own_tx) {
+            store.db().exec("BEGIN");
+        }
+        try {
+            struct Key {
+                double priority;
+                TimePoint received_at;
+                int64_t id;
+            };
+            std::vector<Key> keys;
+            while (q.executeStep()) {
+                Inquiry r = read_inquiry(q);
+                if (keep(r)) {
+                    keys.push_back({r.priority, r.received_at, r.id});
+                }
+            }
+            // Stable: rows that tie keep the query's order (stored priority, then received).
+            std::stable_sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
+                return x.priority != y.priority ? x.priority > y.priority : x.received_at < y.received_at;
+            });
+            SQLite::Statement one(store.db(),
+                                  fmt::format("SELECT {} FROM inquiry i LEFT JOIN customer c ON "
+                                              "c.id = i.customer_id WHERE i.id = ?",
+                                              k_columns));
+            for (const Key& k : keys) {
+                one.reset();
+                one.bind(1, k.id);
+                if (one.executeStep()) {
+                    Inquiry r = read_inquiry(one);
+                    apply_model(r, model, now);
+                    visit(r);
+                }
+            }
+            one.reset();
+        } catch (...) {
+            if (own_tx) {
+                store.db().exec("ROLLBACK");
+            }
+            throw;
+        }
+        if (own_tx) {
+            store.db().exec("COMMIT");
+        }
+        return false;
     }
     // Rows come in order of their stored priority; the age term adds at most max_age. Once
     // the limit-th best total beats what any further row could reach, the rest can be left.
@@ -190,7 +241,7 @@ QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& mo
     bool more = false;
     while (q.executeStep()) {
         double stored = q.getColumn(17).getDouble();
-        if (best.size() >= limit && limit != SIZE_MAX) {
+        if (best.size() >= limit) {
             // No later row can beat the limit-th best: its total is at most stored + max_age,
             // and on a tie with the same stored part it was received later (rows come in
             // stored-priority, then received order), which ranks it lower.
@@ -213,12 +264,21 @@ QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& mo
             more = true;
         }
     }
+    std::vector<Inquiry> ordered;
+    ordered.reserve(best.size());
     while (!best.empty()) {
-        page.items.push_back(best.top());
+        ordered.push_back(best.top());
         best.pop();
     }
-    std::reverse(page.items.begin(), page.items.end());
-    page.more = more;
+    for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
+        visit(*it);
+    }
+    return more;
+}
+
+QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& model, TimePoint now) {
+    QueuePage page;
+    page.more = visit_queue(store, f, model, now, [&](const Inquiry& r) { page.items.push_back(r); });
     return page;
 }
 

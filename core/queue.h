@@ -46,6 +46,13 @@ struct QueuePage {
 // The queue: one row per thread (its latest buyer message), filtered and sorted.
 QueuePage list_queue(Store& store, const QueueFilter& filter, const PriorityModel& model, TimePoint now);
 
+// The rows of list_queue, handed to `visit` one at a time in the same order instead of being
+// kept: memory does not grow with the queue. Without a limit, the priority order is found from
+// the rows' priorities alone and each row is then read again by id. Returns whether more rows
+// matched than the limit.
+bool visit_queue(Store& store, const QueueFilter& filter, const PriorityModel& model, TimePoint now,
+                 const std::function<void(const Inquiry&)>& visit);
+
 // One inquiry by id (any message, head or not).
 std::optional<Inquiry> get_inquiry(Store& store, int64_t id, const PriorityModel& model, TimePoint now);
 

@@ -124,7 +124,13 @@ std::string sla_level(const PriorityModel& model, double priority_static) {
 
 SlaState sla_state(Store& store, const Inquiry& inquiry, const Config& config,
                    const PriorityModel& model, TimePoint now) {
-    ThreadWait w = thread_wait(store, inquiry.thread_id == 0 ? inquiry.id : inquiry.thread_id);
+    ThreadWaitReader reader(store);
+    return sla_state(reader, inquiry, config, model, now);
+}
+
+SlaState sla_state(ThreadWaitReader& reader, const Inquiry& inquiry, const Config& config,
+                   const PriorityModel& model, TimePoint now) {
+    ThreadWait w = reader.read(inquiry.thread_id == 0 ? inquiry.id : inquiry.thread_id);
     return sla_of(w, config.sla, sla_level(model, w.head_priority_static), now);
 }
 

@@ -80,6 +80,9 @@ SlaState sla_of(const ThreadWait& wait, const Config::Sla& sla, std::string_view
 //   j["sla"] = std::string(workflow::sla_label(workflow::sla_state(store, r, cfg, model, now)));
 SlaState sla_state(Store& store, const Inquiry& inquiry, const Config& config,
                    const PriorityModel& model, TimePoint now);
+// The same with statements prepared once, for many inquiries (kefu list).
+SlaState sla_state(ThreadWaitReader& reader, const Inquiry& inquiry, const Config& config,
+                   const PriorityModel& model, TimePoint now);
 
 // "breached" when past the deadline, else "".
 std::string_view sla_label(const SlaState& state);
