@@ -123,9 +123,36 @@ void RecordPrinter::write_delimited(const std::vector<std::string>& cells) {
 void RecordPrinter::add(const nlohmann::ordered_json& record) {
     ++m_count;
     switch (m_format) {
-        case Format::Table:
-            m_rows.push_back(record);
+        case Format::Table: {
+            size_t n = m_columns.size();
+            if (m_widths.empty()) {
+                for (const auto& col : m_columns) {
+                    m_widths.push_back(text::display_width(col.header));
+                }
+            }
+            TableRow row;
+            row.cells.resize(n);
+            for (size_t c = 0; c < n; ++c) {
+                const Column& col = m_columns[c];
+                std::string v = record.contains(col.key) ? cell_text(record[col.key]) : "";
+                std::string cell = text::one_line(v);
+                // A column that may be cut is never shown wider than the terminal: a cell over
+                // twice that is cut now (the table's layout comes out the same), so that a
+                // long listing does not keep every whole text until the end.
+                if (col.shrink && m_term.width > 0 && cell.size() > 8 * m_term.width &&
+                    text::display_width(cell) > 2 * m_term.width) {
+                    cell = text::truncate_to_width(cell, 2 * m_term.width);
+                }
+                m_widths[c] = std::max(m_widths[c], text::display_width(cell));
+                row.cells[c] = std::move(cell);
+                if (m_term.color && col.color && record.contains(col.key)) {
+                    row.colors.resize(n);
+                    row.colors[c] = col.color(record[col.key]);
+                }
+            }
+            m_rows.push_back(std::move(row));
             break;
+        }
         case Format::Json:
             m_out << (m_count == 1 ? "[\n" : ",\n") << to_json_line(record);
             break;
@@ -162,19 +189,7 @@ void RecordPrinter::finish() {
         return;
     }
     size_t n = m_columns.size();
-    std::vector<std::vector<std::string>> cells(m_rows.size(), std::vector<std::string>(n));
-    std::vector<size_t> width(n);
-    for (size_t c = 0; c < n; ++c) {
-        width[c] = text::display_width(m_columns[c].header);
-    }
-    for (size_t r = 0; r < m_rows.size(); ++r) {
-        for (size_t c = 0; c < n; ++c) {
-            const auto& rec = m_rows[r];
-            std::string v = rec.contains(m_columns[c].key) ? cell_text(rec[m_columns[c].key]) : "";
-            cells[r][c] = text::one_line(v);
-            width[c] = std::max(width[c], text::display_width(cells[r][c]));
-        }
-    }
+    std::vector<size_t> width = m_widths;
     // Shrink the shrinkable columns, widest first, until the table fits the terminal.
     size_t total = n > 0 ? (n - 1) * 2 : 0;
     for (size_t w : width) {
@@ -195,7 +210,8 @@ void RecordPrinter::finish() {
         width[widest] -= cut;
         total -= cut;
     }
-    auto line = [&](const std::vector<std::string>& row, const nlohmann::ordered_json* rec, bool header) {
+    auto line = [&](const std::vector<std::string>& row, const std::vector<std::string>* colors,
+                    bool header) {
         std::string out;
         for (size_t c = 0; c < n; ++c) {
             std::string cell = text::truncate_to_width(row[c], width[c]);
@@ -205,8 +221,8 @@ void RecordPrinter::finish() {
             if (m_term.color) {
                 if (header) {
                     color = k_bold;
-                } else if (m_columns[c].color && rec != nullptr && rec->contains(m_columns[c].key)) {
-                    color = m_columns[c].color((*rec)[m_columns[c].key]);
+                } else if (colors != nullptr && c < colors->size()) {
+                    color = (*colors)[c];
                 }
             }
             out += color.empty() ? padded : color + padded + k_reset;
@@ -224,8 +240,8 @@ void RecordPrinter::finish() {
         headers.push_back(col.header);
     }
     line(headers, nullptr, true);
-    for (size_t r = 0; r < m_rows.size(); ++r) {
-        line(cells[r], &m_rows[r], false);
+    for (const TableRow& row : m_rows) {
+        line(row.cells, &row.colors, false);
     }
 }
 

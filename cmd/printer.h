@@ -55,7 +55,14 @@ private:
     std::vector<Column> m_columns;
     Terminal m_term;
     std::vector<std::string> m_keys;  // tsv/csv: taken from the first record
-    std::vector<nlohmann::ordered_json> m_rows;
+    // Table: what is shown of each record (its cells, and their colours when colour is on),
+    // not the records themselves, and the widest cell of each column so far.
+    struct TableRow {
+        std::vector<std::string> cells;
+        std::vector<std::string> colors;
+    };
+    std::vector<TableRow> m_rows;
+    std::vector<size_t> m_widths;
     size_t m_count = 0;
 };
 
