@@ -83,7 +83,11 @@ std::string cell_text(const nlohmann::ordered_json& v) {
 
 RecordPrinter::RecordPrinter(std::ostream& out, Format format, std::vector<Column> table_columns,
                              Terminal term)
-    : m_out(out), m_format(format), m_columns(std::move(table_columns)), m_term(term) {}
+    : m_out(out), m_format(format), m_columns(std::move(table_columns)), m_term(term) {
+    for (const auto& col : m_columns) {
+        m_widths.push_back(text::display_width(col.header));
+    }
+}
 
 void RecordPrinter::write_delimited(const std::vector<std::string>& cells) {
     std::string line;
@@ -125,11 +129,6 @@ void RecordPrinter::add(const nlohmann::ordered_json& record) {
     switch (m_format) {
         case Format::Table: {
             size_t n = m_columns.size();
-            if (m_widths.empty()) {
-                for (const auto& col : m_columns) {
-                    m_widths.push_back(text::display_width(col.header));
-                }
-            }
             TableRow row;
             row.cells.resize(n);
             for (size_t c = 0; c < n; ++c) {
@@ -139,11 +138,12 @@ void RecordPrinter::add(const nlohmann::ordered_json& record) {
                 // A column that may be cut is never shown wider than the terminal: a cell over
                 // twice that is cut now (the table's layout comes out the same), so that a
                 // long listing does not keep every whole text until the end.
-                if (col.shrink && m_term.width > 0 && cell.size() > 8 * m_term.width &&
-                    text::display_width(cell) > 2 * m_term.width) {
+                size_t width = text::display_width(cell);
+                if (col.shrink && m_term.width > 0 && width > 2 * m_term.width) {
                     cell = text::truncate_to_width(cell, 2 * m_term.width);
+                    width = text::display_width(cell);
                 }
-                m_widths[c] = std::max(m_widths[c], text::display_width(cell));
+                m_widths[c] = std::max(m_widths[c], width);
                 row.cells[c] = std::move(cell);
                 if (m_term.color && col.color && record.contains(col.key)) {
                     row.colors.resize(n);

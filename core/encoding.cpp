@@ -274,6 +274,23 @@ bool Decoder::decode(std::string_view in, std::string& out, size_t* bad_offset, 
         return true;
     }
     size_t out_start = out.size();
+    size_t stop = 0;
+    if (convert(in, out, &stop)) {
+        return true;
+    }
+    // glibc's CP949 stops after an unassigned pair, so `stop` may be past the bad bytes.
+    size_t start = std::min(bad_start(in, stop, std::string_view(out).substr(out_start)),
+                            in.size() - 1);
+    if (bad_offset != nullptr) {
+        *bad_offset = start;
+    }
+    if (bad_end != nullptr) {
+        *bad_end = std::min(in.size(), std::max(start + 1, stop));
+    }
+    return false;
+}
+
+bool Decoder::convert(std::string_view in, std::string& out, size_t* stop) {
     iconv(m_cd, nullptr, nullptr, nullptr, nullptr);
     char* src = const_cast<char*>(in.data());
     size_t src_left = in.size();
@@ -283,19 +300,9 @@ bool Decoder::decode(std::string_view in, std::string& out, size_t* bad_offset, 
         size_t dst_left = sizeof buf;
         size_t r = iconv(m_cd, &src, &src_left, &dst, &dst_left);
         out.append(buf, static_cast<size_t>(dst - buf));
-        if (r == static_cast<size_t>(-1)) {
-            if (errno == E2BIG) {
-                continue;
-            }
-            if (bad_offset != nullptr || bad_end != nullptr) {
-                size_t stop = static_cast<size_t>(src - in.data());
-                size_t start = bad_start(in, stop, std::string_view(out).substr(out_start));
-                if (bad_offset != nullptr) {
-                    *bad_offset = start;
-                }
-                if (bad_end != nullptr) {
-                    *bad_end = std::min(in.size(), std::max(start + 1, stop));
-                }
+        if (r == static_cast<size_t>(-1) && errno != E2BIG) {
+            if (stop != nullptr) {
+                *stop = static_cast<size_t>(src - in.data());
             }
             return false;
         }
@@ -307,39 +314,13 @@ bool Decoder::decode(std::string_view in, std::string& out, size_t* bad_offset, 
     return true;
 }
 
-bool Decoder::convert_all(std::string_view in, std::string& out) {
-    iconv(m_cd, nullptr, nullptr, nullptr, nullptr);
-    char* src = const_cast<char*>(in.data());
-    size_t src_left = in.size();
-    char buf[4096];
-    bool ok = true;
-    while (src_left > 0) {
-        char* dst = buf;
-        size_t dst_left = sizeof buf;
-        size_t r = iconv(m_cd, &src, &src_left, &dst, &dst_left);
-        out.append(buf, static_cast<size_t>(dst - buf));
-        if (r == static_cast<size_t>(-1) && errno != E2BIG) {
-            ok = false;
-            break;
-        }
-    }
-    char* dst = buf;
-    size_t dst_left = sizeof buf;
-    if (ok && iconv(m_cd, nullptr, nullptr, &dst, &dst_left) == static_cast<size_t>(-1)) {
-        ok = false;
-    }
-    out.append(buf, static_cast<size_t>(dst - buf));
-    iconv(m_cd, nullptr, nullptr, nullptr, nullptr);
-    return ok;
-}
-
 // Only called on an error, so the prefix is converted again: converters keep no state that
 // would tell which bytes made the output.
 size_t Decoder::bad_start(std::string_view in, size_t stop, std::string_view output) {
     size_t lowest = stop >= 4 ? stop - 4 : 0;
     for (size_t end = stop;; --end) {
         std::string again;
-        if (convert_all(in.substr(0, end), again) && again == output) {
+        if (convert(in.substr(0, end), again, nullptr) && again == output) {
             return end;
         }
         if (end == lowest) {
@@ -363,14 +344,13 @@ size_t Decoder::decode_lossy(std::string_view in, std::string& out) {
     }
     size_t replaced = 0;
     while (!in.empty()) {
-        size_t bad = 0;
         size_t end = 0;
-        if (decode(in, out, &bad, &end)) {
+        if (decode(in, out, nullptr, &end)) {
             break;
         }
         out += "\xEF\xBF\xBD";
         ++replaced;
-        in.remove_prefix(std::min(in.size(), std::max(bad + 1, end)));
+        in.remove_prefix(end);
     }
     return replaced;
 }

@@ -61,6 +61,7 @@ public:
     // false with `bad_offset` at the first bad byte (and `out` holding what came before it).
     // `bad_end`, when given, is set past the bad unit: the first bad byte alone, or the whole
     // of an unassigned pair, which glibc's CP949 reports only after it has read both bytes.
+    // On false, bad_offset < bad_end <= in.size().
     bool decode(std::string_view in, std::string& out, size_t* bad_offset = nullptr,
                 size_t* bad_end = nullptr);
 
@@ -73,8 +74,9 @@ private:
     Decoder(Exact, std::string iconv_name);
     // Opens the converter for m_name; false when iconv does not know it.
     bool open();
-    // Converts all of `in` into `out` with a reset converter; false on any error.
-    bool convert_all(std::string_view in, std::string& out);
+    // Converts all of `in` into `out` with a reset converter. On an error, returns false
+    // with `stop` (when given) where iconv stopped.
+    bool convert(std::string_view in, std::string& out, size_t* stop);
     // Where the bad bytes start, when iconv stopped at `stop` in `in` after writing the
     // `produced` bytes of `output`: the end of the longest prefix, at most four bytes (one
     // character) before `stop`, that converts cleanly to exactly that output.

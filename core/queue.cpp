@@ -1,9 +1,11 @@
 #include "core/queue.h"
 
 #include <fmt/format.h>
+#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <optional>
 #include <queue>
 #include <variant>
 
@@ -66,6 +68,13 @@ Inquiry read_inquiry(SQLite::Statement& q) {
 void apply_model(Inquiry& r, const PriorityModel& model, TimePoint now) {
     r.priority = r.priority_static + (model.age ? model.age(r, now) : 0.0);
     r.level = model.level ? model.level(r.priority) : "";
+}
+
+// One inquiry by id, with the columns read_inquiry() reads.
+std::string by_id_sql() {
+    return fmt::format("SELECT {} FROM inquiry i LEFT JOIN customer c ON c.id = i.customer_id "
+                       "WHERE i.id = ?",
+                       k_columns);
 }
 
 // Binds values in order to the "?" placeholders a query was built with.
@@ -183,49 +192,40 @@ bool visit_queue(Store& store, const QueueFilter& f, const PriorityModel& model,
     if (limit == SIZE_MAX) {
         // Every row, in order of its total priority (stored part plus age): the order is found
         // from the priorities alone, then each row is read again. Both reads see one snapshot.
-        bool own_tx = sqlite3_get_autocommit(store.db().getHandle()) != 0;
-        if (own_tx) {
-            store.db().exec("BEGIN");
+        std::optional<SQLite::Transaction> snapshot;
+        if (sqlite3_get_autocommit(store.db().getHandle()) != 0) {
+            snapshot.emplace(store.db(), SQLite::TransactionBehavior::DEFERRED);
         }
-        try {
-            struct Key {
-                double priority;
-                TimePoint received_at;
-                int64_t id;
-            };
-            std::vector<Key> keys;
-            while (q.executeStep()) {
-                Inquiry r = read_inquiry(q);
-                if (keep(r)) {
-                    keys.push_back({r.priority, r.received_at, r.id});
-                }
+        struct Key {
+            double priority;
+            TimePoint received_at;
+            int64_t id;
+        };
+        std::vector<Key> keys;
+        while (q.executeStep()) {
+            Inquiry r = read_inquiry(q);
+            if (keep(r)) {
+                keys.push_back({r.priority, r.received_at, r.id});
             }
-            // Stable: rows that tie keep the query's order (stored priority, then received).
-            std::stable_sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
-                return x.priority != y.priority ? x.priority > y.priority : x.received_at < y.received_at;
-            });
-            SQLite::Statement one(store.db(),
-                                  fmt::format("SELECT {} FROM inquiry i LEFT JOIN customer c ON "
-                                              "c.id = i.customer_id WHERE i.id = ?",
-                                              k_columns));
-            for (const Key& k : keys) {
-                one.reset();
-                one.bind(1, k.id);
-                if (one.executeStep()) {
-                    Inquiry r = read_inquiry(one);
-                    apply_model(r, model, now);
-                    visit(r);
-                }
-            }
+        }
+        // Stable: rows that tie keep the query's order (stored priority, then received).
+        std::stable_sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
+            return x.priority != y.priority ? x.priority > y.priority : x.received_at < y.received_at;
+        });
+        SQLite::Statement one(store.db(), by_id_sql());
+        for (const Key& k : keys) {
             one.reset();
-        } catch (...) {
-            if (own_tx) {
-                store.db().exec("ROLLBACK");
+            one.bind(1, k.id);
+            if (one.executeStep()) {
+                Inquiry r = read_inquiry(one);
+                apply_model(r, model, now);
+                visit(r);
             }
-            throw;
         }
-        if (own_tx) {
-            store.db().exec("COMMIT");
+        one.reset();
+        q.reset();
+        if (snapshot) {
+            snapshot->commit();  // read only: ends the snapshot
         }
         return false;
     }
@@ -283,9 +283,7 @@ QueuePage list_queue(Store& store, const QueueFilter& f, const PriorityModel& mo
 }
 
 std::optional<Inquiry> get_inquiry(Store& store, int64_t id, const PriorityModel& model, TimePoint now) {
-    SQLite::Statement q(store.db(), fmt::format("SELECT {} FROM inquiry i LEFT JOIN customer c ON "
-                                                "c.id = i.customer_id WHERE i.id = ?",
-                                                k_columns));
+    SQLite::Statement q(store.db(), by_id_sql());
     q.bind(1, id);
     if (!q.executeStep()) {
         return std::nullopt;

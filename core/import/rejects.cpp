@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -40,8 +39,7 @@ std::string readable(std::string_view raw, encoding::Decoder& dec) {
         if (dec.decode(raw, out, &bad, &end)) {
             break;
         }
-        end = std::min(raw.size(), std::max(bad + 1, end));
-        for (size_t i = std::min(bad, raw.size() - 1); i < end; ++i) {
+        for (size_t i = bad; i < end; ++i) {
             out += fmt::format("\\x{:02X}", static_cast<unsigned char>(raw[i]));
         }
         raw.remove_prefix(end);
