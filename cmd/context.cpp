@@ -10,6 +10,7 @@
 #include <iterator>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "core/time.h"
 
 namespace kefu::cli {
@@ -139,6 +140,13 @@ RecordPrinter Context::printer(std::vector<Column> table_columns) const {
 void Context::note(const std::string& text) const { std::cerr << "kefu: " << text << '\n'; }
 
 void Context::warn(const std::string& text) const { std::cerr << "kefu: warning: " << text << '\n'; }
+
+void Context::error(const std::string& message, const std::string& hint) {
+    std::cerr << "kefu: error: " << text::escape_controls(message, false) << '\n';
+    if (!hint.empty()) {
+        std::cerr << "kefu: hint: " << text::escape_controls(hint, false) << '\n';
+    }
+}
 
 CLI::App* add_command(CLI::App& parent, Context& ctx, const std::string& name,
                       const std::string& description, const std::string& examples,

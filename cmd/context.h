@@ -69,6 +69,10 @@ public:
     // A warning or note on stderr: "kefu: <text>".
     void note(const std::string& text) const;
     void warn(const std::string& text) const;
+    // An error as DESIGN.md writes it: "kefu: error: <message>" and "kefu: hint: <hint>" on
+    // stderr, control characters escaped. For main's catch, and for a command that reports an
+    // error and goes on (kefu import of several files).
+    static void error(const std::string& message, const std::string& hint);
 
 private:
     Config m_config;

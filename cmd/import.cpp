@@ -7,7 +7,9 @@
 
 #include "cmd/commands.h"
 #include "cmd/triage_setup.h"
+#include "core/encoding.h"
 #include "core/error.h"
+#include "core/import/columns.h"
 #include "core/import/import.h"
 #include "core/text.h"
 
@@ -94,8 +96,26 @@ int run(Context& ctx, const ImportOptions& o) {
         }
         opt.map[*field] = m.substr(eq + 1);
     }
+    if (!o.encoding.empty()) {
+        try {
+            encoding::Decoder check(o.encoding);
+        } catch (const Error& e) {
+            throw usage_error("bad --encoding", fmt::format("\"{}\": {}", o.encoding, e.why()), e.hint());
+        }
+    }
     opt.preset = o.preset;
     opt.presets_dir = ctx.config_dir() + "/presets";
+    if (!o.preset.empty()) {
+        // A name or file that is not there is a mistake on the command line; a preset file
+        // that is there but wrong is an error of that file (exit 1, said when it is read).
+        try {
+            import::load_preset(o.preset, opt.presets_dir);
+        } catch (const Error& e) {
+            if (e.what_part() == "unknown preset" || e.what_part() == "cannot read preset") {
+                throw usage_error("bad --preset", fmt::format("\"{}\": {}", e.where(), e.why()), e.hint());
+            }
+        }
+    }
     if (!o.timezone.empty()) {
         auto z = timeutil::parse_fixed_zone(o.timezone);
         if (z) {
@@ -118,10 +138,6 @@ int run(Context& ctx, const ImportOptions& o) {
     opt.batch_size = o.batch;
     opt.own_addresses = ctx.config().mail.own_addresses;
     opt.own_addresses.insert(opt.own_addresses.end(), o.own.begin(), o.own.end());
-    if (!o.rejects.empty() && o.paths.size() > 1) {
-        throw usage_error("bad --rejects", "one reject file cannot serve several inputs",
-                          "import the files one by one, or leave --rejects out");
-    }
     opt.rejects_file = o.rejects;
     std::string db_dir = std::filesystem::absolute(ctx.db_path()).parent_path().string();
     opt.rejects_dir = !ctx.config().import.rejects_dir.empty() ? ctx.config().import.rejects_dir
@@ -145,10 +161,27 @@ int run(Context& ctx, const ImportOptions& o) {
                                 {"flagged", "flagged", true},
                                 {"rejects", "rejects", false, true}});
     bool any_rejected = false;
+    // An input that cannot be read at all (missing, not a CSV or mail, no message column) is
+    // reported, and the others are imported all the same; the exit code then says that one
+    // failed (its own records are not written; those of the others are).
+    std::vector<std::string> failed;
+    int failed_exit = k_exit_ok;
     for (const auto& path : o.paths) {
         ProgressLine line(ctx.stderr_tty(), path);
-        import::Summary s = import::import_path(store, path, opt, classifier, ctx.now(),
-                                                [&line](const import::Progress& p) { line.update(p); });
+        import::Summary s;
+        try {
+            s = import::import_path(store, path, opt, classifier, ctx.now(),
+                                    [&line](const import::Progress& p) { line.update(p); });
+        } catch (const Error& e) {
+            if (o.paths.size() == 1) {
+                throw;
+            }
+            line.clear();
+            Context::error(e.what(), e.hint());
+            failed.push_back(path);
+            failed_exit = failed_exit == k_exit_ok ? e.exit_code() : failed_exit;
+            continue;
+        }
         line.clear();
         for (const auto& note : s.notes) {
             ctx.note(fmt::format("{}: {}", path, note));
@@ -194,6 +227,15 @@ int run(Context& ctx, const ImportOptions& o) {
         }
     }
     printer.finish();
+    if (!failed.empty()) {
+        std::string names;
+        for (const auto& f : failed) {
+            names += (names.empty() ? "" : ", ") + f;
+        }
+        Context::error(fmt::format("{} of {} inputs not imported: {}", failed.size(), o.paths.size(), names),
+                       "the errors above say why; the other inputs were imported");
+        return failed_exit;
+    }
     return any_rejected ? k_exit_rejected : k_exit_ok;
 }
 
@@ -220,7 +262,8 @@ void register_import(CLI::App& app, Context& ctx) {
     cmd->add_option("--preset", o->preset, "column names of a known export (built in: generic, alipay) or FILE.toml");
     cmd->add_option("--timezone", o->timezone, "zone of times written without one: +08:00 or Asia/Shanghai");
     cmd->add_option("--channel", o->channel, "channel of rows that have no channel column");
-    cmd->add_option("--rejects", o->rejects, "where to write rejected records (default: beside the database)");
+    cmd->add_option("--rejects", o->rejects,
+                    "where to write rejected records, added to if it exists (default: beside the database)");
     cmd->add_option("--own", o->own, "a seller address: its mails are replies, not inquiries (repeatable)");
     cmd->add_option("--rules", o->rules, "a rules file to use instead of $XDG_CONFIG_HOME/kefu/rules.toml");
     cmd->add_option("--batch", o->batch,

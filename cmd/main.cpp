@@ -1,6 +1,7 @@
 // kefu: the command-line entry point. Registers the subcommands, parses, and turns every
 // error into one line on stderr and the exit code of DESIGN.md (0 ok, 1 failure, 2 usage,
-// 3 something due, 4 import with rejects). This is the only catch of kefu::Error.
+// 3 something due, 4 import with rejects). This is the only catch of kefu::Error, apart from
+// kefu import of several inputs, which reports the one that fails and goes on with the others.
 
 #include <CLI/CLI.hpp>
 #include <SQLiteCpp/Exception.h>
@@ -25,10 +26,7 @@ std::vector<CommandEntry>& command_registry() {
 namespace {
 
 void print_error(const std::string& message, const std::string& hint) {
-    std::cerr << "kefu: error: " << kefu::text::escape_controls(message, false) << '\n';
-    if (!hint.empty()) {
-        std::cerr << "kefu: hint: " << kefu::text::escape_controls(hint, false) << '\n';
-    }
+    kefu::cli::Context::error(message, hint);
 }
 
 bool names(const kefu::cli::CommandEntry& entry, std::string_view word) {

@@ -95,12 +95,20 @@ void RejectWriter::add(uint64_t line, std::string_view reason, std::string_view 
             std::filesystem::create_directories(dir, ec);
             ::chmod(dir.c_str(), 0700);
         }
-        int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-        if (fd < 0 || (m_file = ::fdopen(fd, "w")) == nullptr) {
-            throw Error("cannot write the reject file", m_path, std::strerror(errno),
+        // Appended to, never overwritten: the rejects of an earlier run are still to be fixed.
+        int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        struct stat st {};
+        if (fd < 0 || ::fstat(fd, &st) != 0 || (m_file = ::fdopen(fd, "a")) == nullptr) {
+            int err = errno;
+            if (fd >= 0) {
+                ::close(fd);
+            }
+            throw Error("cannot write the reject file", m_path, std::strerror(err),
                         "give another place with --rejects FILE; nothing was imported");
         }
-        std::fputs("input,line,reason,record\r\n", m_file);
+        if (st.st_size == 0) {
+            std::fputs("input,line,reason,record\r\n", m_file);
+        }
     }
     if (!m_decoder) {
         m_decoder = std::make_unique<encoding::Decoder>(m_encoding);

@@ -3,7 +3,8 @@
 // that nothing is lost. A CSV (UTF-8) with the columns input, line, reason, record; `record`
 // holds the record's text as it was in the input, with bytes that are not valid text written
 // as \xNN (so the file is lossless and readable). Created 0600 (it holds buyers' data), and
-// only when there is something to write.
+// only when there is something to write. An existing file is appended to (its header is
+// written once), so that several inputs or runs can share one.
 
 #include <cstdint>
 #include <cstdio>
