@@ -241,6 +241,22 @@ std::string escape_controls(std::string_view s, bool keep_newlines) {
     return out;
 }
 
+std::string unix_newlines(std::string s) {
+    if (s.find('\r') == std::string::npos) {
+        return s;
+    }
+    std::string out;
+    out.reserve(s.size());
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '\r') {
+            out += s[i];
+        } else if (i + 1 >= s.size() || s[i + 1] != '\n') {
+            out += '\n';
+        }
+    }
+    return out;
+}
+
 std::string one_line(std::string_view s) {
     std::string flat;
     flat.reserve(s.size());

@@ -35,6 +35,9 @@ std::string pad_to_width(std::string_view s, size_t width, bool right_align = fa
 // DEL and lone invalid bytes likewise. Nothing from input is written raw to a terminal.
 std::string escape_controls(std::string_view s, bool keep_newlines = true);
 
+// Line ends as stored: "\r\n" and a lone "\r" become "\n".
+std::string unix_newlines(std::string s);
+
 // The text as one line for a table cell: newlines and tabs become spaces, runs of white space
 // collapse, controls are escaped.
 std::string one_line(std::string_view s);

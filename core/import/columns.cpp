@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "core/text.h"
+#include "core/triage/normalize.h"
 
 namespace kefu::import {
 namespace {
@@ -57,7 +58,8 @@ std::string field_names() {
 }
 
 std::string normalize_header(std::string_view header) {
-    std::string folded = text::fold(text::trim(header));
+    // Case and width folded, and traditional characters as simplified: 買家 is 买家.
+    std::string folded = triage::normalize(text::trim(header));
     std::string out;
     out.reserve(folded.size());
     for (char c : folded) {

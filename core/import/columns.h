@@ -32,7 +32,8 @@ std::optional<Field> parse_field(std::string_view name);
 // "external_id, received, …" for messages.
 std::string field_names();
 
-// A header as compared: NFKC, case-folded, without spaces, '_', '-', '.', '/' and brackets.
+// A header as compared: NFKC, case-folded, traditional characters as simplified, without
+// spaces, '_', '-', '.', '/' and brackets.
 std::string normalize_header(std::string_view header);
 
 struct Preset {

@@ -1,11 +1,11 @@
 // CSV import: encoding, header, columns, and each record into the store. Bad records go to
 // the reject file with their line and the reason; the rest still imports.
 
+#include <fmt/format.h>
 #include <xxhash.h>
 
+#include <array>
 #include <atomic>
-
-#include <fmt/format.h>
 
 #include "core/csv/reader.h"
 #include "core/encoding.h"
@@ -74,15 +74,46 @@ GoodsKind parse_goods(std::string_view s) {
     return GoodsKind::Unknown;
 }
 
+// The headers for a message, quoted: at most the first 12, each cut at 40 columns, so that a
+// file that is not a CSV at all still gives a line that can be read.
 std::string joined(const std::vector<std::string>& headers) {
+    constexpr size_t k_most = 12;
+    constexpr size_t k_width = 40;
     std::string s;
-    for (const auto& h : headers) {
+    for (size_t i = 0; i < headers.size() && i < k_most; ++i) {
         if (!s.empty()) {
             s += ", ";
         }
-        s += '"' + text::one_line(text::trim(h)) + '"';
+        s += '"' + text::truncate_to_width(text::one_line(text::trim(headers[i])), k_width) + '"';
+    }
+    if (headers.size() > k_most) {
+        s += fmt::format(" and {} more", headers.size() - k_most);
     }
     return s;
+}
+
+// What a file that is not text is, by its first bytes (empty: none of these). Sellers export
+// from spreadsheets, so a workbook given as a CSV is the usual mistake.
+std::string binary_kind(std::string_view head) {
+    struct Magic {
+        std::string_view bytes;
+        std::string_view what;
+    };
+    static constexpr std::array<Magic, 6> k_magic = {{
+        {std::string_view("PK\x03\x04", 4), "a zip archive, such as an Excel workbook (.xlsx)"},
+        {std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8),
+         "an Office file, such as an old Excel workbook (.xls) or an Outlook message (.msg)"},
+        {"%PDF-", "a PDF document"},
+        {std::string_view("\x1F\x8B", 2), "gzip-compressed"},
+        {std::string_view("SQLite format 3\0", 16), "an SQLite database"},
+        {std::string_view("Rar!\x1A\x07", 6), "a RAR archive"},
+    }};
+    for (const auto& m : k_magic) {
+        if (head.starts_with(m.bytes)) {
+            return std::string(m.what);
+        }
+    }
+    return {};
 }
 
 // Statement of the SQL-free part: turns decoded fields into a NewInquiry.
@@ -101,7 +132,7 @@ struct RowBuilder {
                                                                 : std::string_view();
         };
         in = NewInquiry{};
-        in.body = std::string(get(Field::Body));
+        in.body = text::unix_newlines(std::string(get(Field::Body)));
         if (in.body.empty()) {
             return std::string("empty message (the message column is blank)");
         }
@@ -120,6 +151,7 @@ struct RowBuilder {
             in.received_at = *when;
         } else {
             in.received_at = now;
+            in.time_from_import = true;
         }
         std::string channel = text::ascii_lower(get(Field::Channel));
         in.channel = channel.empty() ? default_channel : channel;
@@ -155,8 +187,9 @@ struct Header {
     uint64_t first_line = 0;
 };
 
-// Finds the header: the first record naming a message column among recognisable ones
-// (exports often start with a few lines about the export itself).
+// Finds the header: the first record naming a message column among recognisable ones, or
+// naming only a message column on the first line (exports often start with a few lines about
+// the export itself).
 Header find_header(csv::Reader& reader, encoding::Decoder& decoder, const Preset* preset,
                    const std::map<Field, std::string>& overrides, const std::string& name) {
     Header h;
@@ -183,7 +216,11 @@ Header find_header(csv::Reader& reader, encoding::Decoder& decoder, const Preset
             ++h.skipped;
             continue;  // an override names a column this line does not have
         }
-        if (m[Field::Body] >= 0 && (m.recognised() >= 2 || !overrides.empty())) {
+        // A line that names the message among other known columns is the header wherever it
+        // is; one that names only the message is when it is the file's first line (a lone
+        // "留言" or "message" further down is more likely a line about the export).
+        bool first = h.first_line == rec.line;
+        if (m[Field::Body] >= 0 && (m.recognised() >= 2 || !overrides.empty() || first)) {
             h.names = std::move(cand);
             h.map = m;
             h.line = rec.line;
@@ -252,6 +289,10 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
     sample.resize(got);
     if (sample.empty()) {
         throw Error("nothing to import", name, "the file is empty");
+    }
+    if (std::string kind = binary_kind(sample); !kind.empty() && options.encoding.empty()) {
+        throw Error("not a CSV file", name, "it is " + kind,
+                    "open it in Excel or WPS and save it as CSV (UTF-8), then import the CSV file");
     }
 
     std::string enc_name = !options.encoding.empty() ? options.encoding

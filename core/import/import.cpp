@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/mail/mbox.h"
 #include "core/text.h"
 
 namespace kefu::import {
@@ -62,7 +63,7 @@ std::string detect_kind(const std::string& path, std::string_view first, bool is
     if (ext == ".eml") {
         return "eml";
     }
-    if (first.starts_with("From ")) {
+    if (mail::looks_like_mbox(first)) {
         return "mbox";
     }
     if (looks_like_mail_headers(first)) {
@@ -129,6 +130,13 @@ Summary import_path(Store& store, const std::string& path, const Options& option
     }
     if (kind != "maildir" && is_dir) {
         throw Error("cannot import", path, fmt::format("it is a folder; --type {} needs a file", kind));
+    }
+    if (kind == "mbox" && !mail::looks_like_mbox(first)) {
+        // Read as an mbox, anything else would be one message holding the whole file.
+        throw Error("not an mbox", path, "it does not start with a \"From \" line",
+                    kind == options.type ? "leave --type out to let kefu tell CSV from mail, or use --type eml "
+                                           "for one mail"
+                                         : "an mbox starts with \"From sender date\"; use --type to say what it is");
     }
     return import_mail(store, kind, is_dir ? nullptr : &source, path, total, options, classifier, now, progress);
 }

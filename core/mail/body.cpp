@@ -350,19 +350,7 @@ std::string collect_body(GMimeMessage* message, Message& m) {
         }
     }
     // Stored text uses "\n" line ends and has no blank lines or white space at either end.
-    std::string normalized;
-    if (body.find('\r') == std::string::npos) {
-        normalized = std::move(body);
-    } else {
-        normalized.reserve(body.size());
-        for (size_t i = 0; i < body.size(); ++i) {
-            if (body[i] != '\r') {
-                normalized += body[i];
-            } else if (i + 1 >= body.size() || body[i + 1] != '\n') {
-                normalized += '\n';
-            }
-        }
-    }
+    std::string normalized = text::unix_newlines(std::move(body));
     while (!normalized.empty() &&
            (normalized.back() == '\n' || normalized.back() == ' ' || normalized.back() == '\t')) {
         normalized.pop_back();

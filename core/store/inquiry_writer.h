@@ -42,6 +42,7 @@ struct NewInquiry {
     std::vector<std::string> references;
     bool from_seller = false;     // mail from the seller's own address: a reply, not an inquiry
     bool had_replacement = false; // decoded with U+FFFD left in
+    bool time_from_import = false; // the source gives no time: received_at is the import's
 };
 
 // What triage decided about a record.

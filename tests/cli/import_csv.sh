@@ -71,5 +71,68 @@ kefu 1 import "$T/de.csv" --map body=Missing
 contains err "no such column"
 
 # A preset, and an unknown one.
-kefu 1 import "$T/de.csv" --preset nosuch
-contains err "unknown preset (nosuch): built-in presets: alipay, generic"
+kefu 2 import "$T/de.csv" --preset nosuch
+contains err "bad --preset: \"nosuch\": built-in presets: alipay, generic"
+
+# A header that names only the message column, on the first line, is the header; traditional
+# characters in a header are read as simplified (買家 is 买家).
+printf '留言\n你好在吗\n' > "$T/only-body.csv"
+kefu 0 --db "$T/one.db" import "$T/only-body.csv"
+contains out "1 new, 0 duplicate, 0 rejected"
+printf 'foo,message\nx,hi there\n' > "$T/foo-message.csv"
+kefu 0 --db "$T/one.db" import "$T/foo-message.csv"
+contains out "1 new, 0 duplicate, 0 rejected"
+printf '買家,留言,時間\n陳,請問有貨嗎,2026-11-01 10:00\n' > "$T/trad.csv"
+kefu 0 --db "$T/one.db" import "$T/trad.csv"
+same "$(sqlite3 "$T/one.db" "select c.name || ' ' || datetime(i.received_at, 'unixepoch') from inquiry i
+    join customer c on c.id = i.customer_id where i.body = '請問有貨嗎'")" "陳 2026-11-01 02:00:00" \
+    "traditional headers"
+
+# Without a time column, importing the file again adds nothing: the buyer and text are the record.
+printf '买家,留言\n小王,你好在吗\n小李,你好在吗\n' > "$T/no-time.csv"
+kefu 0 --db "$T/nt.db" import "$T/no-time.csv"
+contains out "2 new, 0 duplicate, 0 rejected"
+KEFU_NOW=2026-11-16T09:00:00+08:00 kefu 0 --db "$T/nt.db" import "$T/no-time.csv"
+contains out "0 new, 2 duplicate, 0 rejected"
+same "$(sqlite3 "$T/nt.db" "select count(*) from inquiry")" 2 "no-time rows after a second import"
+
+# Several files: one that cannot be read is reported and the others are imported (exit 1).
+printf '买家,留言,时间\n小明,有XL码吗,2026-11-20 10:00\n' > "$T/c1.csv"
+printf 'foo,bar\nx,hi\n' > "$T/c2.csv"
+printf '买家,留言,时间\n小红,退货地址,2026-11-20 11:00\n' > "$T/c3.csv"
+kefu 1 --db "$T/multi.db" import "$T/c1.csv" "$T/c2.csv" "$T/nosuch.csv" "$T/c3.csv"
+contains out "$T/c1.csv: 1 new"
+contains out "$T/c3.csv: 1 new"
+contains err "kefu: error: no message column ($T/c2.csv:1)"
+contains err "kefu: error: cannot read ($T/nosuch.csv)"
+contains err "kefu: error: 2 of 4 inputs not imported: $T/c2.csv, $T/nosuch.csv"
+same "$(sqlite3 "$T/multi.db" "select group_concat(body, '|') from inquiry")" "有XL码吗|退货地址" \
+    "the readable inputs"
+
+# A spreadsheet saved as a workbook instead of a CSV: said so in one short line.
+python3 -c "import zipfile; z = zipfile.ZipFile('$T/orders.xlsx', 'w'); z.writestr('a.xml', 'x' * 300); z.close()"
+kefu 1 import "$T/orders.xlsx"
+contains err "kefu: error: not a CSV file ($T/orders.xlsx): it is a zip archive, such as an Excel workbook (.xlsx)"
+contains err "save it as CSV"
+[ "$(wc -c < "$T/err")" -lt 400 ] || fail "long error for a workbook: $(cat "$T/err")"
+# Garbage that is no known format: the headers in the message are cut short.
+head -c 20000 /dev/urandom | tr -d '\n\r' > "$T/noise.csv"
+kefu 1 import "$T/noise.csv"
+[ "$(head -n 1 "$T/err" | wc -c)" -lt 1200 ] || fail "long error for noise: $(head -c 300 "$T/err")"
+
+# Line ends inside a quoted field are stored as "\n", whatever the file used.
+printf 'buyer,message,time\r\nA,"第一行\r\n第二行",2026-11-01 10:00\r\nB,"one\rtwo",2026-11-01 11:00\r\n' \
+    > "$T/crlf.csv"
+kefu 0 --db "$T/crlf.db" import "$T/crlf.csv"
+same "$(sqlite3 "$T/crlf.db" "select count(*) from inquiry where instr(body, char(13)) > 0")" 0 "CR stored"
+same "$(sqlite3 "$T/crlf.db" "select group_concat(replace(body, char(10), '/'), '|') from inquiry")" \
+    "第一行/第二行|one/two" "line ends"
+
+# --rejects FILE is added to, never overwritten; several inputs can share it.
+printf 'buyer,message,time\nA,,2026-11-01 10:00\n' > "$T/r1.csv"
+printf 'buyer,message,time\nB,x,notadate\n' > "$T/r2.csv"
+kefu 4 --db "$T/rj.db" import "$T/r1.csv" --rejects "$T/shared-rejects.csv"
+kefu 4 --db "$T/rj.db" import "$T/r2.csv" "$T/r1.csv" --rejects "$T/shared-rejects.csv"
+same "$(grep -c '^input,line,reason,record' "$T/shared-rejects.csv")" 1 "reject file header"
+same "$(grep -c "r1.csv\",2," "$T/shared-rejects.csv")" 2 "r1 rejects kept"
+same "$(grep -c "r2.csv\",2," "$T/shared-rejects.csv")" 1 "r2 reject added"

@@ -71,3 +71,10 @@ contains err "kefu: error: nothing to import ($T/empty): the folder holds no mai
 kefu 1 import "$T/empty.mbox"
 contains err "kefu: error:"
 kefu 0 check
+
+# An mbox that starts with a UTF-8 byte order mark is still an mbox.
+printf '\xEF\xBB\xBFFrom a@b Sat Nov  1 10:00:00 2026\nFrom: bom@example.com\nSubject: hi\n\nwith a BOM\n' \
+    > "$T/bom-mail.txt"
+kefu 0 --db "$T/bom.db" import "$T/bom-mail.txt"
+contains out "1 new, 0 duplicate, 0 rejected (mbox"
+same "$(sqlite3 "$T/bom.db" "select body from inquiry")" "with a BOM" "BOM mbox body"
