@@ -178,7 +178,7 @@ void register_rules(CLI::App& app, Context& ctx) {
     CLI::App* test = add_command(
         *rules, ctx, "test", "Classify a text: category, tags, priority terms, rules fired",
         "  kefu rules test '收到的杯子碎了，我要退款！！！'\n"
-        "  kefu rules test --subject 'Order 12345' 'Where is my parcel?'\n"
+        "  kefu rules test --subject 'Order 2026110158213' 'Where is my parcel?'\n"
         "  kefu rules test --file message.eml --format json\n"
         "  kefu rules test --rules my-rules.toml 'do you have it in red?'\n",
         std::nullopt, [&ctx, t] { return run_test(ctx, *t); });

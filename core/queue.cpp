@@ -122,7 +122,9 @@ bool visit_queue(Store& store, const QueueFilter& f, const PriorityModel& model,
         b.values.emplace_back(static_cast<int64_t>(*f.category));
     }
     if (!f.tag.empty()) {
-        where += " AND EXISTS (SELECT 1 FROM tag t WHERE t.inquiry_id = i.id AND t.name = ? AND t.source <> 2)";
+        // A conversation has a tag when any of its messages has it (not only the latest).
+        where += " AND EXISTS (SELECT 1 FROM inquiry m JOIN tag t ON t.inquiry_id = m.id WHERE "
+                 "m.thread_id = i.thread_id AND t.name = ? AND t.source <> 2)";
         b.values.emplace_back(f.tag);
     }
     if (!f.customer_ids.empty()) {
@@ -141,13 +143,10 @@ bool visit_queue(Store& store, const QueueFilter& f, const PriorityModel& model,
         where += " AND i.received_at <= ?";
         b.values.emplace_back(*f.until);
     }
-    if (f.due_only || f.sort == QueueSort::Due) {
+    if (f.due_only) {
         where += " AND EXISTS (SELECT 1 FROM followup fu JOIN inquiry m ON m.id = fu.inquiry_id "
-                 "WHERE m.thread_id = i.thread_id AND fu.done_at IS NULL" +
-                 std::string(f.due_only ? " AND fu.due_at <= ?" : "") + ")";
-        if (f.due_only) {
-            b.values.emplace_back(now);
-        }
+                 "WHERE m.thread_id = i.thread_id AND fu.done_at IS NULL AND fu.due_at <= ?)";
+        b.values.emplace_back(now);
     }
     std::string order;
     switch (f.sort) {
@@ -158,8 +157,10 @@ bool visit_queue(Store& store, const QueueFilter& f, const PriorityModel& model,
             order = "i.received_at DESC, i.id DESC";
             break;
         case QueueSort::Due:
-            order = "(SELECT min(fu.due_at) FROM followup fu JOIN inquiry m ON m.id = fu.inquiry_id "
-                    "WHERE m.thread_id = i.thread_id AND fu.done_at IS NULL) ASC, i.id";
+            // The next follow-up first; threads without one after them, most urgent first.
+            order = "coalesce((SELECT min(fu.due_at) FROM followup fu JOIN inquiry m ON m.id = fu.inquiry_id "
+                    "WHERE m.thread_id = i.thread_id AND fu.done_at IS NULL), 9223372036854775807) ASC, "
+                    "i.priority_static DESC, i.received_at ASC, i.id";
             break;
     }
     std::string sql = fmt::format("SELECT {} FROM inquiry i LEFT JOIN customer c ON c.id = i.customer_id "

@@ -81,3 +81,9 @@ kefu 0 status 3 waiting
 kefu 0 show 3 --format json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; assert d["sla"] == "", d["sla"]' "$T/out" \
     || fail "waiting for the buyer: no SLA"
+# list --tag finds a conversation by a tag of any of its messages, not only of the latest.
+early=$(sql "SELECT min(id) FROM inquiry WHERE is_head = 0 AND status < 3")
+kefu 0 tag "$early" +earlytag
+kefu 0 --format tsv list --tag earlytag --status all
+same "$(sed -n 2p "$T/out" | cut -f1)" "$(sql "SELECT id FROM inquiry WHERE is_head = 1 AND thread_id =
+    (SELECT thread_id FROM inquiry WHERE id = $early)")" "list --tag of an earlier message"

@@ -66,6 +66,12 @@ at "2026-11-15 13:15"
 kefu 0 snooze 4 --until "2026-11-15 18:00"
 at "2026-11-15 13:20"
 kefu 0 snooze 4 --clear
+# --sort due puts the conversation with the next follow-up first and keeps all the others.
+kefu 0 --format tsv list --sort due --limit 0
+same "$(sed -n 2p "$T/out" | cut -f1)" "$(sql "select id from inquiry where is_head = 1 and thread_id =
+    (select thread_id from inquiry where id = 4)")" "first by follow-up"
+same "$(($(wc -l < "$T/out") - 1))" "$(sql "select count(*) from inquiry where is_head = 1 and status < 2")" \
+    "every conversation in --sort due"
 at "2026-11-16 09:30"
 kefu 0 done 5
 kefu 0 log 4
