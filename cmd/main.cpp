@@ -117,6 +117,10 @@ int main(int argc, char** argv) {
     if (!register_commands(app, ctx, command_word(argc, argv))) {
         return kefu::k_exit_failure;
     }
+    if (argc == 1) {
+        // `kefu` alone: the overview of the commands, not an error.
+        return app.exit(CLI::CallForHelp());
+    }
 
     try {
         app.parse(argc, argv);
@@ -140,7 +144,37 @@ int main(int argc, char** argv) {
         if (msg.empty()) {
             msg = "bad command line";
         }
-        print_error("usage: " + msg, "see `kefu --help` or `kefu COMMAND --help`");
+        // The command that was given, deepest first ("customer merge"): its help, and for
+        // missing arguments (CLI11 names them by their variable) its first example.
+        std::string path;
+        const CLI::App* cmd = &app;
+        while (!cmd->get_subcommands().empty()) {
+            cmd = cmd->get_subcommands().front();
+            path += (path.empty() ? "" : " ") + cmd->get_name();
+        }
+        if (path.empty()) {
+            print_error("usage: " + msg, "see `kefu --help` or `kefu COMMAND --help`");
+            return kefu::k_exit_usage;
+        }
+        std::string hint = "see `kefu " + path + " --help`";
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr && !msg.starts_with("-") &&
+            msg.ends_with(" is required")) {
+            msg = "kefu " + path + " needs more arguments";
+            std::string footer = cmd->get_footer();
+            size_t at = footer.find("\n  kefu ");
+            if (at != std::string::npos) {
+                size_t end = footer.find('\n', at + 1);
+                std::string example = footer.substr(at + 3, end == std::string::npos ? end : end - at - 3);
+                if (size_t comment = example.find("  #"); comment != std::string::npos) {
+                    example.resize(comment);
+                }
+                while (!example.empty() && example.back() == ' ') {
+                    example.pop_back();
+                }
+                hint = "for example `" + example + "`; " + hint;
+            }
+        }
+        print_error("usage: " + msg, hint);
         return kefu::k_exit_usage;
     } catch (const kefu::Error& e) {
         print_error(e.what(), e.hint());

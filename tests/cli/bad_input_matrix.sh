@@ -345,7 +345,7 @@ m cli-bad-category 2 same 'bogus' -- list --category bogus
 m cli-bad-priority 2 same 'bogus' -- list --priority bogus
 m cli-bad-sort 2 same 'sort' -- list --sort bogus
 m cli-bad-format 2 same 'xml' -- list --format xml
-m cli-missing-id 2 same 'ID|required' -- show
+m cli-missing-id 2 same 'kefu show needs more arguments' -- show
 m cli-status-bad-value 2 same 'sideways' -- status 1 sideways
 m cli-tag-not-a-change 2 same 'notatag' -- tag 1 notatag
 m cli-retag-nothing 2 same 'retag' -- retag

@@ -27,3 +27,11 @@ kefu 2 show abc
 contains err "is not an inquiry id"
 kefu 0 --version
 contains out "kefu "
+# kefu alone shows the commands; a missing argument is said with the command's own example.
+kefu 0
+contains out "Start with:"
+kefu 2 status
+contains err "kefu: error: usage: kefu status needs more arguments"
+contains err "kefu: hint: for example \`kefu status 12 open\`; see \`kefu status --help\`"
+kefu 2 customer merge 3
+contains err "kefu: hint: for example \`kefu customer merge 3 12 --dry-run\`"
