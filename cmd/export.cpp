@@ -1,4 +1,5 @@
-// kefu export: the inquiries out again as CSV, JSON or JSONL, streamed.
+// kefu export: the inquiries out again as CSV, JSON or JSONL, streamed. A file or a pipe gets
+// the export byte for byte; a terminal gets it with buyers' control characters escaped.
 #include "core/export/export.h"
 
 #include <fcntl.h>
@@ -8,9 +9,12 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <streambuf>
 
 #include "cmd/commands.h"
+#include "cmd/printer.h"
 #include "cmd/triage_setup.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -53,6 +57,68 @@ std::vector<Status> parse_statuses(const std::vector<std::string>& given) {
         }
     }
     return out;
+}
+
+// What an export shows on a terminal: the text handed on to `out` with the buyers' control
+// characters escaped the visible way list and show write them (\e[2J), so that a message cannot
+// clear the screen or retitle the window. Text passes a line at a time (a newline is never part
+// of a UTF-8 sequence, so no character is split) and the rest when the stream is flushed, which
+// export_inquiries does at its end.
+class TerminalFilter : public std::streambuf {
+public:
+    TerminalFilter(std::ostream& out, std::function<std::string(std::string_view)> escape)
+        : m_out(out), m_escape(std::move(escape)) {}
+
+protected:
+    int_type overflow(int_type ch) override {
+        if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+            char c = traits_type::to_char_type(ch);
+            xsputn(&c, 1);
+        }
+        return traits_type::not_eof(ch);
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        m_pending.append(s, static_cast<size_t>(n));
+        size_t end = m_pending.rfind('\n');
+        if (end != std::string::npos) {
+            m_out << m_escape(std::string_view(m_pending).substr(0, end + 1));
+            m_pending.erase(0, end + 1);
+        }
+        return n;
+    }
+    int sync() override {
+        m_out << m_escape(m_pending);
+        m_pending.clear();
+        m_out.flush();
+        return m_out ? 0 : -1;
+    }
+
+private:
+    std::ostream& m_out;
+    std::function<std::string(std::string_view)> m_escape;
+    std::string m_pending;
+};
+
+// The escaping for a terminal. CSV: text::escape_controls with newlines and tabs kept, and with
+// --excel its CRLF line ends too. JSON and JSONL already hold C0 controls as \u escapes; DEL
+// and the C1 controls are written so too (escape_c1_json), so that they stay valid JSON.
+std::function<std::string(std::string_view)> terminal_escape(const exporting::Options& opt) {
+    if (opt.format != exporting::Format::Csv) {
+        return [](std::string_view s) { return escape_c1_json(std::string(s)); };
+    }
+    bool excel = opt.excel;
+    return [excel](std::string_view s) {
+        if (!excel) {
+            return text::escape_controls(s, true);
+        }
+        std::string out;
+        size_t start = 0;
+        for (size_t at = s.find("\r\n"); at != std::string_view::npos; at = s.find("\r\n", start)) {
+            out += text::escape_controls(s.substr(start, at - start), true) + "\r\n";
+            start = at + 2;
+        }
+        return out + text::escape_controls(s.substr(start), true);
+    };
 }
 
 int run(Context& ctx, const ExportOptions& o) {
@@ -100,7 +166,13 @@ int run(Context& ctx, const ExportOptions& o) {
     opt.model = priority_model(ctx);
     Store& store = ctx.store();
     uint64_t n = 0;
-    if (o.output.empty() || o.output == "-") {
+    if ((o.output.empty() || o.output == "-") && ctx.stdout_terminal().tty) {
+        // Read on a terminal: buyers' escape sequences shown, not run. Redirected, the
+        // export stays exact (`kefu export --no-mask > f.csv` imports back the same).
+        TerminalFilter filter(ctx.out(), terminal_escape(opt));
+        std::ostream shown(&filter);
+        n = exporting::export_inquiries(store, opt, shown);
+    } else if (o.output.empty() || o.output == "-") {
         n = exporting::export_inquiries(store, opt, ctx.out());
     } else {
         // The file holds buyers' messages: private to the user, like the database.

@@ -1,4 +1,5 @@
-// kefu show ID: one inquiry whole, with its customer, thread, replies, follow-ups and history.
+// kefu show ID: one inquiry whole, with its customer, thread, replies, follow-ups, history and
+// the names of a mail's attachments. Contacts are masked unless --no-mask, as in `kefu list`.
 #include <fmt/format.h>
 
 #include <memory>
@@ -7,6 +8,7 @@
 #include "cmd/render.h"
 #include "cmd/triage_setup.h"
 #include "core/error.h"
+#include "core/privacy.h"
 #include "core/queue.h"
 #include "core/text.h"
 #include "core/time.h"
@@ -19,7 +21,35 @@ namespace {
 struct ShowOptions {
     std::string id;
     bool full = false;
+    bool no_mask = false;
 };
+
+// A size as people read it: 194 B, 8.5 KB, 240 KB, 3.1 MB (1 KB = 1024 bytes).
+std::string human_size(int64_t bytes) {
+    if (bytes < 1024) {
+        return fmt::format("{} B", bytes);
+    }
+    double v = static_cast<double>(bytes) / 1024;
+    const char* unit = "KB";
+    if (v >= 1024) {
+        v /= 1024;
+        unit = "MB";
+    }
+    if (v >= 1024) {
+        v /= 1024;
+        unit = "GB";
+    }
+    return v < 10 ? fmt::format("{:.1f} {}", v, unit) : fmt::format("{:.0f} {}", v, unit);
+}
+
+// "email: a@b.c" of CustomerSummary::identities with the value masked like a contact.
+std::string masked_identity(const std::string& identity) {
+    size_t colon = identity.find(": ");
+    if (colon == std::string::npos) {
+        return mask_contact(identity);
+    }
+    return identity.substr(0, colon + 2) + mask_contact(identity.substr(colon + 2));
+}
 
 std::string safe(std::string_view s) { return text::escape_controls(s, true); }
 std::string safe_line(std::string_view s) { return text::one_line(s); }
@@ -44,9 +74,12 @@ int run(Context& ctx, const ShowOptions& o) {
     if (r->customer_id != 0) {
         cust = customer_summary(store, r->customer_id);
     }
+    std::vector<Attachment> attachments = inquiry_attachments(store, r->id);
+    // Contacts are masked in every format unless --no-mask, as `kefu list` does.
+    bool mask = !o.no_mask;
 
     if (ctx.format() != Format::Table) {
-        auto j = inquiry_json(*r, false);
+        auto j = inquiry_json(*r, mask);
         j["body_full"] = r->body_full;
         j["source"] = r->source;
         j["external_id"] = r->external_id;
@@ -57,11 +90,16 @@ int run(Context& ctx, const ShowOptions& o) {
         }
         nlohmann::ordered_json msgs = nlohmann::ordered_json::array();
         for (const auto& m : thread) {
-            auto mj = inquiry_json(m, false);
+            auto mj = inquiry_json(m, mask);
             mj["from_seller"] = (m.flags & k_flag_from_seller) != 0;
             msgs.push_back(mj);
         }
         j["thread"] = msgs;
+        nlohmann::ordered_json atts = nlohmann::ordered_json::array();
+        for (const auto& a : attachments) {
+            atts.push_back({{"name", a.name}, {"size", a.size}});
+        }
+        j["attachments"] = atts;
         nlohmann::ordered_json reps = nlohmann::ordered_json::array();
         for (const auto& rep : replies) {
             reps.push_back({{"id", rep.id}, {"inquiry_id", rep.inquiry_id}, {"template", rep.template_id},
@@ -109,7 +147,7 @@ int run(Context& ctx, const ShowOptions& o) {
     }
     std::ostream& out = ctx.out();
     out << paint(k_bold, head) << '\n';
-    std::string from = display_customer(*r, false);
+    std::string from = display_customer(*r, mask);
     if (cust) {
         from += fmt::format(" (customer #{}{}, {} inquiries, {} open)", cust->id, cust->vip ? ", VIP" : "",
                             cust->inquiries, cust->open_threads);
@@ -121,7 +159,7 @@ int run(Context& ctx, const ShowOptions& o) {
     };
     row("From", from);
     if (!r->contact.empty() && r->contact != r->customer) {
-        row("Contact", r->contact);
+        row("Contact", mask ? mask_contact(r->contact) : r->contact);
     }
     row("Channel", r->channel);
     row("Received", fmt::format("{} ({} ago)", timeutil::format_local(r->received_at),
@@ -149,11 +187,20 @@ int run(Context& ctx, const ShowOptions& o) {
     if (!o.full && !r->body_full.empty() && r->body_full != r->body) {
         out << paint(k_dim, "(quoted history cut; `kefu show --full` shows the whole mail)") << '\n';
     }
+    if (!attachments.empty()) {
+        out << '\n' << paint(k_bold, fmt::format("Attachments ({})", attachments.size())) << '\n';
+        for (const auto& a : attachments) {
+            std::string name = !a.name.empty()  ? a.name
+                               : a.type.empty() ? "(no name)"
+                                                : "(no name, " + a.type + ")";
+            out << "  " << safe_line(fmt::format("{} ({})", name, human_size(a.size))) << '\n';
+        }
+    }
     if (thread.size() > 1) {
         out << '\n' << paint(k_bold, fmt::format("Thread ({} messages)", thread.size())) << '\n';
         for (const auto& m : thread) {
             bool seller = (m.flags & k_flag_from_seller) != 0;
-            std::string who = seller ? "seller" : display_customer(m, false);
+            std::string who = seller ? "seller" : display_customer(m, mask);
             std::string line = fmt::format("#{:<5} {}  {}: {}", m.id, timeutil::format_local(m.received_at), who,
                                            m.subject.empty() ? m.body : m.subject + " — " + m.body);
             out << (m.id == r->id ? "→ " : "  ") << text::truncate_to_width(safe_line(line), term.width - 2)
@@ -180,7 +227,7 @@ int run(Context& ctx, const ShowOptions& o) {
     if (cust && !cust->identities.empty()) {
         out << '\n' << paint(k_bold, "Customer") << '\n';
         for (const auto& idn : cust->identities) {
-            out << "  " << safe_line(idn) << '\n';
+            out << "  " << safe_line(mask ? masked_identity(idn) : idn) << '\n';
         }
         out << "  " << safe_line(fmt::format("first contact {}, last {}", timeutil::format_local(cust->first_contact),
                                      timeutil::format_local(cust->last_contact)))
@@ -203,10 +250,12 @@ void register_show(CLI::App& app, Context& ctx) {
                                 "One inquiry whole: text, customer, thread, replies, follow-ups, history",
                                 "  kefu show 12\n"
                                 "  kefu show 12 --full            # a mail with its quoted history\n"
-                                "  kefu show 12 --format json\n",
+                                "  kefu show 12 --format json\n"
+                                "  kefu show 12 --no-mask         # the buyer's contact in full\n",
                                 StoreMode::Read, [&ctx, o] { return run(ctx, *o); });
     cmd->add_option("ID", o->id, "inquiry id")->required();
     cmd->add_flag("--full", o->full, "mail: the whole decoded text, quoted history included");
+    cmd->add_flag("--no-mask", o->no_mask, "show contacts in full");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <SQLiteCpp/Transaction.h>
+#include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -292,6 +293,37 @@ std::optional<Inquiry> get_inquiry(Store& store, int64_t id, const PriorityModel
     Inquiry r = read_inquiry(q);
     apply_model(r, model, now);
     return r;
+}
+
+std::vector<Attachment> inquiry_attachments(Store& store, int64_t id) {
+    // inquiry.attachments: a JSON array of {name, type, size} (core/import/mail_import.cpp).
+    SQLite::Statement q(store.db(), "SELECT attachments FROM inquiry WHERE id = ?");
+    q.bind(1, id);
+    std::vector<Attachment> out;
+    if (!q.executeStep() || q.getColumn(0).isNull()) {
+        return out;
+    }
+    auto list = nlohmann::json::parse(q.getColumn(0).getString(), nullptr, false);
+    if (!list.is_array()) {
+        return out;
+    }
+    for (const auto& a : list) {
+        if (!a.is_object()) {
+            continue;
+        }
+        Attachment info;
+        if (auto n = a.find("name"); n != a.end() && n->is_string()) {
+            info.name = n->get<std::string>();
+        }
+        if (auto t = a.find("type"); t != a.end() && t->is_string()) {
+            info.type = t->get<std::string>();
+        }
+        if (auto z = a.find("size"); z != a.end() && z->is_number_integer()) {
+            info.size = z->get<int64_t>();
+        }
+        out.push_back(std::move(info));
+    }
+    return out;
 }
 
 std::vector<Inquiry> thread_messages(Store& store, int64_t thread_id) {

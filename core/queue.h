@@ -56,6 +56,17 @@ bool visit_queue(Store& store, const QueueFilter& filter, const PriorityModel& m
 // One inquiry by id (any message, head or not).
 std::optional<Inquiry> get_inquiry(Store& store, int64_t id, const PriorityModel& model, TimePoint now);
 
+// A file attached to a mail, as its import recorded it (never its content).
+struct Attachment {
+    std::string name;  // "" when the part had no file name
+    std::string type;  // "image/jpeg"
+    int64_t size = 0;  // decoded bytes
+};
+
+// The attachments of an inquiry (none for a CSV record). What cannot be read of the stored
+// list is left out rather than failing.
+std::vector<Attachment> inquiry_attachments(Store& store, int64_t id);
+
 // The messages of a thread, oldest first.
 std::vector<Inquiry> thread_messages(Store& store, int64_t thread_id);
 

@@ -129,3 +129,64 @@ check_cmd "due" due
 contains last-table 'call \e[31mRED'
 check_cmd "report" report --since 30d
 check_cmd "followup list" followup list --all
+
+# export on a terminal shows the escapes as list and show do, as CSV, --excel, JSON and JSONL;
+# to a pipe or a file it stays byte for byte, so that the file imports back the same.
+for args in "" "--excel" "--format json" "--format jsonl"; do
+    script -qec "$(printf '%q ' "$KEFU" export --no-mask) $args" /dev/null >"$T/tty.out" 2>&1 </dev/null ||
+        fail "export $args: failed on a terminal"
+    # The pty makes every \n a \r\n; --excel's own CRLF line ends are kept on a terminal.
+    python3 - "$T/tty.out" <<'PY'
+import re, sys
+data = open(sys.argv[1], "rb").read()
+open(sys.argv[1], "wb").write(re.sub(rb"\r+\n", b"\n", data))
+PY
+    scan "$T/tty.out" "export $args (terminal)" || fail "export $args: raw control on a terminal"
+    case "$args" in
+        *json*) grep -aqF '\u001b[31mRED' "$T/tty.out" || fail "export $args: no \\u001b on a terminal" ;;
+        *) grep -aqF '\e[31mRED' "$T/tty.out" || fail "export $args: no \\e on a terminal" ;;
+    esac
+    grep -aqF 'pro\u009b31mduct' "$T/tty.out" || fail "export $args: C1 control not shown escaped"
+done
+kefu 0 export --no-mask
+grep -aqF $'\e[31mRED' "$T/out" || fail "export to a pipe is no longer exact"
+kefu 0 export --no-mask --format jsonl
+python3 - "$T/out" <<'PY' || fail "export --format jsonl to a pipe is no longer exact"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+assert any(r["product"] == "pro\x9b31mduct" for r in rows), [r["product"] for r in rows]
+PY
+kefu 0 export --no-mask -o "$T/evil-export.csv"
+KEFU_DB="$T/evil-copy.db" kefu 0 import "$T/evil-export.csv"
+q="SELECT i.external_id, c.name, i.contact, i.order_id, i.product, i.subject, i.body FROM inquiry i
+   LEFT JOIN customer c ON c.id = i.customer_id ORDER BY i.external_id"
+sqlite3 -readonly "$KEFU_DB" ".mode quote" "$q" >"$T/evil-original.txt"
+sqlite3 -readonly "$T/evil-copy.db" ".mode quote" "$q" >"$T/evil-copy.txt"
+same "$(sql "SELECT count(*) FROM inquiry")" 3 "inquiries to compare"
+diff -u "$T/evil-original.txt" "$T/evil-copy.txt" >&2 || fail "the export changed escapes on the way to a file"
+
+# An attachment's name is buyer text too: show lists it escaped.
+printf '%s\r\n' \
+    'From: Eve <eve@example.com>' \
+    'To: shop@example.com' \
+    'Subject: see the attached' \
+    'Date: Fri, 14 Nov 2026 09:30:00 +0800' \
+    'Message-ID: <evil-2@example.com>' \
+    'MIME-Version: 1.0' \
+    'Content-Type: multipart/mixed; boundary="b"' \
+    '' \
+    '--b' \
+    'Content-Type: text/plain; charset=utf-8' \
+    '' \
+    'the file' \
+    '--b' \
+    'Content-Type: application/octet-stream' \
+    "Content-Disposition: attachment; filename*=utf-8''bad%1B%5B31mRED%1B%5D0%3Btitle%07.txt" \
+    '' \
+    'hello' \
+    '--b--' > "$T/evil-attach.eml"
+kefu 0 import "$T/evil-attach.eml"
+contains out "1 new"
+att_id=$(sql "select id from inquiry where external_id like '%evil-2%'")
+check_cmd "show attachment" show "$att_id"
+contains last-table 'bad\e[31mRED\e]0;title\x07.txt'

@@ -20,6 +20,21 @@ contains out "seller: 回复: Office 订单开发票"
 contains out "quoted history cut"
 kefu 0 show "$id" --full
 contains out "-----原始邮件-----"
+# A mail's attachments: show lists their names and sizes, JSON has them as an array.
+photo=$(sql "select id from inquiry where subject = 'Mug arrived broken (photo attached)'")
+[ -n "$photo" ] || fail "no mail with an attachment"
+kefu 0 show "$photo"
+contains out "Attachments (1)"
+contains out "  IMG_4821.jpg (194 B)"
+kefu 0 show "$photo" --format json
+python3 - "$T/out" <<'PY' || fail "show --format json: attachments"
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+assert d["attachments"] == [{"name": "IMG_4821.jpg", "size": 194}], d.get("attachments")
+PY
+kefu 0 show "$id" --format json
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))[0]["attachments"] == []' "$T/out" ||
+    fail "show --format json: no attachments is an empty array"
 # The seller's reply made the thread wait; the buyer's answer reopened it.
 same "$(sql "select status from inquiry where id = $id")" 1 "thread reopened"
 same "$(sql "select count(*) from reply where source = 'mail'")" 2 "seller replies recorded"

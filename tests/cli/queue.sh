@@ -47,6 +47,29 @@ kefu 0 show 2 --format json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))[0]; assert d["id"]==2 and len(d["thread"])>=2, d' "$T/out"
 kefu 1 show 9999
 contains err "kefu: error: no such inquiry (#9999)"
+# show masks contacts as list does, in the text and in every format; --no-mask shows them whole.
+zhang=$(sql "SELECT max(id) FROM inquiry WHERE contact = '13812345678' AND thread_id <> id")
+kefu 0 show "$zhang"
+contains out "Contact   138****5678"
+contains out "phone: 138****5678"
+lacks out "13812345678"
+for f in json jsonl tsv csv; do
+    kefu 0 show "$zhang" --format "$f"
+    contains out "138****5678"
+    lacks out "13812345678"
+done
+kefu 0 show "$zhang" --format json
+python3 - "$T/out" <<'PY' || fail "show --format json: contacts masked"
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+assert d["contact"] == "138****5678", d["contact"]
+assert len(d["thread"]) >= 2 and all(m["contact"] == "138****5678" for m in d["thread"]), d["thread"]
+PY
+kefu 0 show "$zhang" --no-mask
+contains out "Contact   13812345678"
+contains out "phone: 13812345678"
+kefu 0 show "$zhang" --format json --no-mask
+contains out '"contact":"13812345678"'
 
 # search: exactly the inquiries whose subject or body contains the query.
 for q in 退款 发货 快递 没收到 退 款; do
