@@ -190,32 +190,62 @@ void RecordPrinter::finish() {
     }
     size_t n = m_columns.size();
     std::vector<size_t> width = m_widths;
-    // Shrink the shrinkable columns, widest first, until the table fits the terminal.
+    // Shrink the shrinkable columns, widest first, until the table fits the terminal: first
+    // down to a width that still reads well, then (a narrow terminal) leave out the columns
+    // that may go, the least needed first, and only then cut further.
     size_t total = n > 0 ? (n - 1) * 2 : 0;
     for (size_t w : width) {
         total += w;
     }
+    auto shrink_to = [&](size_t floor) {
+        while (total > m_term.width) {
+            size_t widest = n;
+            for (size_t c = 0; c < n; ++c) {
+                if (m_columns[c].shrink && width[c] > floor && (widest == n || width[c] > width[widest])) {
+                    widest = c;
+                }
+            }
+            if (widest == n) {
+                return;
+            }
+            size_t cut = std::min(total - m_term.width, width[widest] - floor);
+            width[widest] -= cut;
+            total -= cut;
+        }
+    };
+    constexpr size_t k_readable = 24;
     constexpr size_t k_min_shrunk = 12;
+    shrink_to(k_readable);
+    std::vector<bool> shown(n, true);
     while (total > m_term.width) {
-        size_t widest = n;
+        size_t next = n;
         for (size_t c = 0; c < n; ++c) {
-            if (m_columns[c].shrink && width[c] > k_min_shrunk && (widest == n || width[c] > width[widest])) {
-                widest = c;
+            if (shown[c] && m_columns[c].drop > 0 && (next == n || m_columns[c].drop > m_columns[next].drop)) {
+                next = c;
             }
         }
-        if (widest == n) {
+        if (next == n) {
             break;
         }
-        size_t cut = std::min(total - m_term.width, width[widest] - k_min_shrunk);
-        width[widest] -= cut;
-        total -= cut;
+        shown[next] = false;
+        total -= width[next] + 2;
+    }
+    shrink_to(k_min_shrunk);
+    size_t last_shown = n;
+    for (size_t c = 0; c < n; ++c) {
+        if (shown[c]) {
+            last_shown = c;
+        }
     }
     auto line = [&](const std::vector<std::string>& row, const std::vector<std::string>* colors,
                     bool header) {
         std::string out;
         for (size_t c = 0; c < n; ++c) {
+            if (!shown[c]) {
+                continue;
+            }
             std::string cell = text::truncate_to_width(row[c], width[c]);
-            bool last = c + 1 == n;
+            bool last = c == last_shown;
             std::string padded = last && !m_columns[c].right ? cell : text::pad_to_width(cell, width[c], m_columns[c].right);
             std::string color;
             if (m_term.color) {

@@ -29,6 +29,8 @@ struct Column {
     std::string header = {};  // table heading
     bool right = false;  // align right (numbers)
     bool shrink = false; // may be cut to fit the terminal (subjects, bodies)
+    int drop = 0;        // > 0: may be left out of a table that is still too wide after the
+                         // cuts, the highest first (a narrow terminal)
     // Optional ANSI colour for a cell, from its value ("" = none). Applied only when colour is on.
     std::function<std::string(const nlohmann::ordered_json&)> color = nullptr;
 };

@@ -59,9 +59,10 @@ std::vector<Column> queue_columns() {
     cols.push_back({"id", "ID", true});
     Column level{"level", "LEVEL"};
     level.color = [](const nlohmann::ordered_json& v) { return v.is_string() ? level_color(v.get<std::string>()) : ""; };
+    level.drop = 1;  // PRI says it in figures
     cols.push_back(level);
     cols.push_back({"priority", "PRI", true});
-    cols.push_back({"status", "STATUS"});
+    cols.push_back({"status", "STATUS", false, false, 2});  // the queue is new and open ones
     Column sla{"sla", "SLA"};
     sla.color = [](const nlohmann::ordered_json& v) {
         return v.is_string() && !v.get<std::string>().empty() ? level_color("urgent") : "";
@@ -70,7 +71,7 @@ std::vector<Column> queue_columns() {
     cols.push_back({"category", "CATEGORY"});
     cols.push_back({"when", "RECEIVED"});
     cols.push_back({"customer", "CUSTOMER", false, true});
-    cols.push_back({"channel", "CHANNEL"});
+    cols.push_back({"channel", "CHANNEL", false, false, 3});
     cols.push_back({"text", "MESSAGE", false, true});
     return cols;
 }

@@ -3,7 +3,7 @@
 
 kefu 0 import "$SAMPLES/inquiries.csv"
 kefu 0 list --limit 5 --sort received
-head -1 "$T/out" | grep -qE '^ID +LEVEL +PRI +STATUS +SLA +CATEGORY +RECEIVED' || fail "table header"
+head -1 "$T/out" | grep -qE '^ID +LEVEL +PRI +SLA +CATEGORY +RECEIVED +CUSTOMER +MESSAGE$' || fail "table header"
 same "$(wc -l <"$T/out")" 6 "five rows and a header"
 contains err "showing the first 5"
 # Columns stay aligned with Chinese names: every row has its message at the same column.
@@ -110,3 +110,16 @@ kefu 0 tag "$early" +earlytag
 kefu 0 --format tsv list --tag earlytag --status all
 same "$(sed -n 2p "$T/out" | cut -f1)" "$(sql "SELECT id FROM inquiry WHERE is_head = 1 AND thread_id =
     (SELECT thread_id FROM inquiry WHERE id = $early)")" "list --tag of an earlier message"
+# The table fits the terminal: on a narrow one the columns least needed are left out before the
+# message is cut short; on a wide one every column is there.
+COLUMNS=80 kefu 0 list --limit 0
+python3 - "$T/out" <<'PY' || fail "a row wider than 80 columns"
+import sys, unicodedata
+for line in open(sys.argv[1], encoding="utf-8"):
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line.rstrip("\n"))
+    assert w <= 80, (w, line)
+PY
+head -1 "$T/out" | grep -qE '^ID +PRI +SLA +CATEGORY +RECEIVED +CUSTOMER +MESSAGE$' || fail "80-column header"
+COLUMNS=140 kefu 0 list --limit 3
+head -1 "$T/out" | grep -qE '^ID +LEVEL +PRI +STATUS +SLA +CATEGORY +RECEIVED +CUSTOMER +CHANNEL +MESSAGE$' ||
+    fail "140-column header"
