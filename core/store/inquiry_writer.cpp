@@ -122,6 +122,7 @@ struct InquiryWriter::Impl {
     SQLite::Statement latest_any;
     SQLite::Statement latest_before;
     SQLite::Statement by_subject;
+    SQLite::Statement by_order;
     SQLite::Statement head_of;
     SQLite::Statement unhead;
     SQLite::Statement set_thread_status;
@@ -175,6 +176,10 @@ struct InquiryWriter::Impl {
           by_subject(s.db(),
                      "SELECT thread_id FROM inquiry WHERE customer_id = ? AND thread_subject = ? "
                      "AND received_at BETWEEN ? AND ? AND status <> 4 ORDER BY received_at DESC LIMIT 1"),
+          by_order(s.db(),
+                   "SELECT thread_id FROM inquiry WHERE customer_id = ?1 AND channel = ?2 AND "
+                   "received_at BETWEEN ?3 AND ?4 AND order_id = ?5 AND flags & 2 = 0 AND status <> 4 "
+                   "ORDER BY received_at DESC, id DESC LIMIT 1"),
           head_of(s.db(),
                   "SELECT id, status, received_at, snooze_until, snooze_or_reply FROM inquiry "
                   "WHERE thread_id = ? AND is_head = 1"),
@@ -300,6 +305,20 @@ struct InquiryWriter::Impl {
                     head_hint = *prev;
                 }
                 return prev->thread_id;
+            }
+            // A buyer who goes back and forth between two orders: a message about one joins
+            // the conversation about it (within 30 days), not the other order's. (Looked up
+            // only then: on every record with an order it cost an import about 7%.)
+            if (other_order) {
+                by_order.reset();
+                by_order.bind(1, customer);
+                by_order.bind(2, in.channel);
+                by_order.bind(3, in.received_at - k_thread_window);
+                by_order.bind(4, in.received_at);
+                by_order.bind(5, in.order_id);
+                if (by_order.executeStep()) {
+                    return by_order.getColumn(0).getInt64();
+                }
             }
         }
         return 0;

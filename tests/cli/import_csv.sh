@@ -5,6 +5,14 @@ kefu 0 import "$SAMPLES/inquiries.csv"
 expect_out <<OUT
 $SAMPLES/inquiries.csv: 66 new, 0 duplicate, 0 rejected (csv, UTF-8)
 OUT
+# A buyer's messages about one order are one conversation, even with a message about another
+# order in between (Q1051 is about order …232, Q1062 about …231 again).
+same "$(sql "select count(distinct thread_id) from inquiry where external_id in ('Q1036', 'Q1047', 'Q1062')")" 1 \
+    "one thread per order"
+same "$(sql "select count(*) from inquiry where external_id = 'Q1051' and thread_id = id")" 1 \
+    "another order, another thread"
+same "$(sql "select group_concat(h.external_id) from inquiry i join inquiry h on h.thread_id = i.thread_id
+    and h.is_head = 1 where i.external_id = 'Q1036'")" Q1062 "the latest message is the head"
 before=$(sql "select count(*), max(id), group_concat(status || is_head) from inquiry")
 kefu 0 import "$SAMPLES/inquiries.csv" "$SAMPLES/inquiries-gbk.csv"
 expect_out <<OUT
