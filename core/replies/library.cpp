@@ -92,10 +92,12 @@ Collected collect_dir(const std::string& dir) {
     return c;
 }
 
+// The first problem, and how many more: the error stays one line that can be read, and the
+// hint says how to see them all.
 Error problems_error(const std::vector<Problem>& problems, std::string_view checked) {
     std::string why = problems.front().message;
-    for (size_t i = 1; i < problems.size(); ++i) {
-        why += fmt::format("; {}: {}", problems[i].where, problems[i].message);
+    if (problems.size() > 1) {
+        why += fmt::format(" (and {} more)", problems.size() - 1);
     }
     return Error(fmt::format("{} problem{} in reply templates", problems.size(),
                              problems.size() == 1 ? "" : "s"),

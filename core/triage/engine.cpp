@@ -156,9 +156,14 @@ Engine Engine::load(const Config& config, const std::optional<RulesFile>& user_r
     if (user_rules) {
         ParsedRules user = parse_rules(user_rules->text, user_rules->path);
         if (!user.problems.empty()) {
+            // The first problem and how many more, so that the error stays one readable line.
+            const Problem& first = user.problems.front();
+            std::string more = user.problems.size() > 1
+                                   ? fmt::format(" (and {} more)", user.problems.size() - 1)
+                                   : std::string();
             throw Error(fmt::format("bad rules file ({} problem{})", user.problems.size(),
                                     user.problems.size() == 1 ? "" : "s"),
-                        user_rules->path, describe(user.problems),
+                        first.where, first.message + more,
                         "run `kefu rules check " + user_rules->path + "` to see each problem");
         }
         for (Rule& rule : user.rules) {

@@ -285,3 +285,13 @@ contains out "SF1234567890"
 sqlite3 "$KEFU_DB" "UPDATE inquiry SET triage = ''"
 kefu 0 retag --all
 same "$(sql "SELECT triage FROM inquiry")" '{"tracking_number":"SF1234567890"}' "retag restores captures"
+
+# A user's broken template folder: one short error line with the first problem, and the
+# command that lists them all.
+mkdir -p "$T/brokencfg/kefu"
+cp -r "$T/broken" "$T/brokencfg/kefu/templates"
+XDG_CONFIG_HOME="$T/brokencfg" kefu 1 suggest 23
+contains err "problems in reply templates ($T/brokencfg/kefu/templates/bad.toml:"
+contains err "more)"
+contains err "kefu: hint: run \`kefu templates check"
+[ "$(head -n 1 "$T/err" | wc -c)" -lt 400 ] || fail "a long error line: $(head -c 400 "$T/err")"
