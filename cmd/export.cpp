@@ -144,7 +144,7 @@ int run(Context& ctx, const ExportOptions& o) {
         }
     }
     if (!o.until.empty()) {
-        opt.until = timeutil::parse_since(o.until, ctx.now(), &why);
+        opt.until = timeutil::parse_until(o.until, ctx.now(), &why);
         if (!opt.until) {
             throw usage_error("bad --until", why,
                               "use a duration (1d) or a date (2026-11-30 18:00)");
@@ -204,7 +204,7 @@ void register_export(CLI::App& app, Context& ctx) {
         "backup.csv\n",
         StoreMode::Read, [&ctx, o] { return run(ctx, *o); });
     cmd->add_option("--since", o->since, "received since: 30d, 2026-11-01");
-    cmd->add_option("--until", o->until, "received until");
+    cmd->add_option("--until", o->until, "received until (a date: to the end of that day)");
     cmd->add_option("--status", o->statuses,
                     "new, open, waiting, resolved, closed, active or all (default all)");
     cmd->add_option("--category", o->category, "only this category");

@@ -73,7 +73,7 @@ int run(Context& ctx, const ListOptions& o) {
         }
     }
     if (!o.until.empty()) {
-        f.until = timeutil::parse_since(o.until, ctx.now(), &why);
+        f.until = timeutil::parse_until(o.until, ctx.now(), &why);
         if (!f.until) {
             throw usage_error("bad --until", why, "use a duration (1d) or a date (2026-11-30 18:00)");
         }
@@ -134,7 +134,7 @@ void register_list(CLI::App& app, Context& ctx) {
     cmd->add_option("--priority", o->priority, "urgent, high, normal or low");
     cmd->add_option("--customer", o->customer, "customer id, email, phone, handle or name");
     cmd->add_option("--since", o->since, "received since: 7d, 12h, 2026-11-01");
-    cmd->add_option("--until", o->until, "received until");
+    cmd->add_option("--until", o->until, "received until (a date: to the end of that day)");
     cmd->add_flag("--due", o->due, "only threads with a follow-up due now");
     cmd->add_flag("--snoozed", o->snoozed, "include snoozed threads");
     cmd->add_option("--limit", o->limit, "at most this many rows (0 = all)")

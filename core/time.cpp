@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <vector>
@@ -413,6 +414,19 @@ std::optional<TimePoint> parse_since(std::string_view text, TimePoint now, std::
         }
     }
     return parse_when(s, now, why);
+}
+
+std::optional<TimePoint> parse_until(std::string_view text, TimePoint now, std::string* why) {
+    auto t = parse_since(text, now, why);
+    std::string_view s = trim(text);
+    bool epoch = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!t || epoch || s.find(':') != std::string_view::npos || s == "now" ||
+        (*t + local_offset(*t)) % 86400 != 0) {
+        return t;
+    }
+    // A day: up to the second before the next local midnight.
+    TimePoint later = *t + 36 * 3600;
+    return later - ((later + local_offset(later)) % 86400 + 86400) % 86400 - 1;
 }
 
 int local_offset(TimePoint t) {

@@ -42,6 +42,9 @@ std::optional<TimePoint> parse_when(std::string_view text, TimePoint now, std::s
 
 // --since / --until: a duration means that long before now ("30d"), else parse_when.
 std::optional<TimePoint> parse_since(std::string_view text, TimePoint now, std::string* why = nullptr);
+// --until of a listing (received at or before it): as parse_since, but a date without a time of
+// day ("2026-11-12", "2026年11月12日") means the whole of that day, up to its last second.
+std::optional<TimePoint> parse_until(std::string_view text, TimePoint now, std::string* why = nullptr);
 
 // Days since 1970-01-01 for a civil date and back (proleptic Gregorian).
 int64_t days_from_civil(int64_t y, unsigned m, unsigned d);

@@ -123,3 +123,8 @@ head -1 "$T/out" | grep -qE '^ID +PRI +SLA +CATEGORY +RECEIVED +CUSTOMER +MESSAG
 COLUMNS=140 kefu 0 list --limit 3
 head -1 "$T/out" | grep -qE '^ID +LEVEL +PRI +STATUS +SLA +CATEGORY +RECEIVED +CUSTOMER +CHANNEL +MESSAGE$' ||
     fail "140-column header"
+# --until a date takes in the whole of that day (Q1062 came on 2026-11-12 at 19:20).
+kefu 0 --format tsv list --status all --since 2026-11-12 --until 2026-11-12 --limit 0
+contains out "退款申请你们同意了没"
+kefu 0 --format tsv list --status all --since 2026-11-12 --until "2026-11-12 19:00" --limit 0
+lacks out "退款申请你们同意了没"

@@ -60,6 +60,14 @@ TEST_CASE("relative times for follow-ups and filters") {
     CHECK(parse_when("17:30", now) == 1704360600);
     CHECK(parse_since("30d", now) == now - 30 * 86400);
     CHECK(parse_since("2024-01-01", now) == 1704038400);
+    // --until of a date is the whole day; with a time, a duration or "now", that very point.
+    CHECK(parse_until("2024-01-01", now) == 1704038400 + 86400 - 1);
+    CHECK(parse_until("2024年1月1日", now) == 1704038400 + 86400 - 1);
+    CHECK(parse_until("2024-01-01 00:00", now) == 1704038400);
+    CHECK(parse_until("2024-01-01 10:00", now) == 1704038400 + 36000);
+    CHECK(parse_until("30d", now) == now - 30 * 86400);
+    CHECK(parse_until("now", now) == now);
+    CHECK(parse_until("1704038400", now) == 1704038400);
     std::string why;
     CHECK_FALSE(parse_when("tomorrow 25:00", now, &why));
 }
