@@ -129,7 +129,7 @@ TEST_CASE("rules check: a TOML syntax error is reported with its position") {
     CHECK(problems[0].where.starts_with("syntax.toml:2:"));
 }
 
-TEST_CASE("engine: a bad user rules file fails to load, naming every problem") {
+TEST_CASE("engine: a bad user rules file fails to load, naming the first problem and the count") {
     RulesFile user{"/home/me/.config/kefu/rules.toml",
                    "[[rule]]\nid = \"x\"\ncategory = \"nope\"\nany = [\"a\"]\n"
                    "[[rule]]\nid = \"y\"\nany = [\"b\"]\nregex = '('\n"};
@@ -138,11 +138,17 @@ TEST_CASE("engine: a bad user rules file fails to load, naming every problem") {
         FAIL("load should have thrown");
     } catch (const kefu::Error& e) {
         INFO(e.what());
-        CHECK(e.where() == user.path);
+        CHECK(e.where() == user.path + ":3:12");
         CHECK(std::string(e.what_part()).find("2 problems") != std::string::npos);
-        CHECK(e.why().find("rules.toml:3:12") != std::string::npos);
-        CHECK(e.why().find("rules.toml:8:9") != std::string::npos);
+        CHECK(e.why().find("unknown category") != std::string::npos);
+        CHECK(e.why().find("(and 1 more)") != std::string::npos);
+        CHECK(e.hint() == "run `kefu rules check " + user.path + "` to see each problem");
     }
+    // kefu rules check lists each of them with its place.
+    auto problems = check_rules(user.text, user.path);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].where == user.path + ":3:12");
+    CHECK(problems[1].where == user.path + ":8:9");
 }
 
 TEST_CASE("engine: user rules override a built-in id, add new ones, switch some off") {
