@@ -43,6 +43,38 @@ struct Cursor {
         }
         return false;
     }
+    // Half of the day written with a time: 上午 3:16, 下午3:16, 3:16 PM. Returns 1 for the
+    // morning, 2 for the afternoon or evening, 3 for 中午 (noon), 0 for none (nothing eaten).
+    int period_before() {
+        for (std::string_view w : {"上午", "早上", "早晨", "凌晨"}) {
+            if (eat(w)) {
+                return 1;
+            }
+        }
+        for (std::string_view w : {"下午", "晚上", "傍晚", "夜里"}) {
+            if (eat(w)) {
+                return 2;
+            }
+        }
+        return eat("中午") ? 3 : 0;
+    }
+    int period_after() {
+        size_t start = i;
+        skip_spaces();
+        std::string rest;
+        for (size_t k = i; k < s.size() && k < i + 4; ++k) {
+            rest += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+        }
+        for (auto [word, half] : {std::pair<std::string_view, int>{"a.m.", 1}, {"p.m.", 2}, {"am", 1}, {"pm", 2}}) {
+            bool whole = rest.size() == word.size() || !std::isalpha(static_cast<unsigned char>(rest[word.size()]));
+            if (rest.starts_with(word) && whole) {
+                i += word.size();
+                return half;
+            }
+        }
+        i = start;
+        return 0;
+    }
     // Reads 1..max_digits digits; returns -1 when there is none.
     int64_t number(size_t max_digits, size_t* count = nullptr) {
         int64_t v = 0;
@@ -282,9 +314,18 @@ std::optional<TimePoint> parse_timestamp(std::string_view text, Zone zone, std::
     int64_t hh = 0;
     int64_t mi = 0;
     int64_t ss = 0;
+    bool has_time = false;
     if (c.peek() == 'T' || c.peek() == 't' || c.peek() == ' ' || c.peek() == '\t') {
         ++c.i;
         c.skip_spaces();
+        has_time = true;
+    }
+    int period = c.period_before();  // may follow a Chinese date directly: 4日下午3:16
+    if (period != 0) {
+        c.skip_spaces();
+        has_time = true;
+    }
+    if (has_time) {
         hh = c.number(2, &n);
         if (hh < 0) {
             return fail(c.i, "an hour");
@@ -317,6 +358,18 @@ std::optional<TimePoint> parse_timestamp(std::string_view text, Zone zone, std::
         } else if (cn_time && c.digit()) {
             ss = c.number(2, &n);
             c.eat("秒");
+        }
+        if (period == 0) {
+            period = c.period_after();
+        }
+        if ((period == 1 && hh > 12) || (period == 2 && hh == 0)) {
+            set_why(why, fmt::format("\"{}\" is not a valid time of day", s));
+            return std::nullopt;
+        }
+        if (period == 1 && hh == 12) {
+            hh = 0;  // 12:30 AM
+        } else if ((period == 2 && hh < 12) || (period == 3 && hh < 6)) {
+            hh += 12;  // 下午3:16, 3:16 PM, 中午1点 (下午13:00 is taken as written)
         }
         if (hh > 23 || mi > 59 || ss > 60) {
             set_why(why, fmt::format("\"{}\" is not a valid time of day", s));

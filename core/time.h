@@ -30,7 +30,8 @@ std::optional<Zone> parse_fixed_zone(std::string_view text);
 
 // Timestamps in the forms of exports: ISO 8601 with or without zone ("2024-01-04T09:16:06Z",
 // "2024-01-04 09:16:06+08:00"), "2024-01-04 09:16", "2024/1/4 9:16", "2024.1.4 9:16:06",
-// "2024年1月4日 09:16", a date alone, or Unix epoch seconds (10 digits) / milliseconds (13).
+// "2024年1月4日 09:16", a time with its half of the day ("2024年1月4日 下午3:16", "2024-1-4
+// 3:16 PM"), a date alone, or Unix epoch seconds (10 digits) / milliseconds (13).
 // Naive forms are read in `zone`.
 std::optional<TimePoint> parse_timestamp(std::string_view text, Zone zone,
                                          std::string* why = nullptr);

@@ -50,6 +50,27 @@ TEST_CASE("timestamps in export forms, read in the given zone") {
     CHECK_FALSE(parse_timestamp("", Zone::utc(), &why));
 }
 
+TEST_CASE("times with a half of the day: 上午/下午 and AM/PM") {
+    const Zone z8 = *parse_fixed_zone("+08:00");
+    const TimePoint day = 1704297600;  // 2024-01-04 00:00 +08:00
+    CHECK(parse_timestamp("2024年01月04日 下午3:16", z8) == day + 15 * 3600 + 16 * 60);
+    CHECK(parse_timestamp("2024年1月4日下午3:16", z8) == day + 15 * 3600 + 16 * 60);
+    CHECK(parse_timestamp("2024年1月4日 上午9点30分", z8) == day + 9 * 3600 + 30 * 60);
+    CHECK(parse_timestamp("2024年1月4日 中午1点", z8) == day + 13 * 3600);
+    CHECK(parse_timestamp("2024年1月4日 晚上11:05", z8) == day + 23 * 3600 + 5 * 60);
+    CHECK(parse_timestamp("2024-1-4 9:16 PM", z8) == day + 21 * 3600 + 16 * 60);
+    CHECK(parse_timestamp("2024/1/4 9:16:05 pm", z8) == day + 21 * 3600 + 16 * 60 + 5);
+    CHECK(parse_timestamp("2024-01-04 12:30 AM", z8) == day + 30 * 60);
+    CHECK(parse_timestamp("2024-01-04 12:30 PM", z8) == day + 12 * 3600 + 30 * 60);
+    CHECK(parse_timestamp("2024-01-04 下午13:00", z8) == day + 13 * 3600);
+    CHECK(parse_timestamp("2024-01-04 9:16 PM +08:00", Zone::utc()) == day + 21 * 3600 + 16 * 60);
+    std::string why;
+    CHECK_FALSE(parse_timestamp("2024-01-04 13:16 AM", z8, &why));
+    CHECK(why.find("not a valid time of day") != std::string::npos);
+    CHECK_FALSE(parse_timestamp("2024-01-04 9:16 PMX", z8));
+    CHECK_FALSE(parse_timestamp("2024-01-04 下午", z8));
+}
+
 TEST_CASE("relative times for follow-ups and filters") {
     ZoneGuard tz("Asia/Shanghai");
     const TimePoint now = 1704330960;  // Thursday 2024-01-04 09:16 local
