@@ -51,8 +51,27 @@ bool is_quoted(std::string_view line) {
     return i != std::string_view::npos && line[i] == '>';
 }
 
+// The line a phone or mail app adds under what was written: "Sent from my iPhone",
+// "Sent from Yahoo Mail on Android", "Get Outlook for iOS", "发自我的iPhone", "来自网易邮箱大师",
+// "从我的 iPhone 发送". Only a short line that is nothing else counts.
+bool is_app_signature(std::string_view line) {
+    std::string_view t = text::trim(line);
+    if (t.empty() || t.size() > 80) {
+        return false;
+    }
+    for (std::string_view start : {"Sent from my ", "Sent from Yahoo Mail", "Sent from Outlook", "Sent from Mail for ",
+                                   "Sent from Gmail", "Sent from AOL", "Sent from Samsung", "Get Outlook for ",
+                                   "发自我的", "来自我的", "发自网易", "来自网易", "发自QQ邮箱", "来自QQ邮箱",
+                                   "发自手机", "来自手机", "发送自 "}) {
+        if (t.starts_with(start)) {
+            return true;
+        }
+    }
+    return t.starts_with("从我的") && t.ends_with("发送");
+}
+
 bool is_signature(std::string_view line) {
-    return line == "-- " || line == "--";
+    return line == "-- " || line == "--" || is_app_signature(line);
 }
 
 // "-----Original Message-----", "-----原始邮件-----", "------------------ 原始邮件 ----…".

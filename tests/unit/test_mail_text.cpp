@@ -52,6 +52,20 @@ TEST_CASE("mail quote: signatures and plain prose") {
     CHECK(strip_quoted("\n\n  line  \n\n\n\nnext\n\n") == "  line  \n\nnext");
 }
 
+TEST_CASE("mail quote: the line a phone or mail app adds is a signature") {
+    CHECK(strip_quoted("Kind regards,\nLaura\n\nSent from Yahoo Mail on Android\n") == "Kind regards,\nLaura");
+    CHECK(strip_quoted("收到了，谢谢\n\n发自我的iPhone\n\n------------------ 原始邮件 ------------------\n") ==
+          "收到了，谢谢");
+    CHECK(strip_quoted("好的\n来自网易邮箱大师\n") == "好的");
+    CHECK(strip_quoted("好的\n从我的 iPhone 发送\n") == "好的");
+    CHECK(strip_quoted("Thanks!\n\nSent from my iPhone\n") == "Thanks!");
+    CHECK(strip_quoted("Get Outlook for iOS\n") == "");
+    // Prose that only begins like one stays.
+    CHECK(strip_quoted("The parcel was sent from Shenzhen.\nWhere is it?") ==
+          "The parcel was sent from Shenzhen.\nWhere is it?");
+    CHECK(strip_quoted("我的快递是从我的老家发的吗？") == "我的快递是从我的老家发的吗？");
+}
+
 TEST_CASE("mail html: blocks, breaks, links, lists, quotes") {
     CHECK(html_to_text("<p>One</p><p>Two<br>Three</p>") == "One\n\nTwo\nThree");
     CHECK(html_to_text("<div>a   b\n c</div><div>d</div>") == "a b c\nd");
