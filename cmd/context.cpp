@@ -1,5 +1,7 @@
 #include "cmd/context.h"
 
+#include <fmt/format.h>
+
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -112,6 +114,11 @@ void Context::prepare() {
 Store& Context::store(std::optional<StoreMode> mode) {
     if (!m_store) {
         m_store = Store::open(db_path(), mode.value_or(m_declared.value_or(StoreMode::Read)));
+        if (m_store->upgraded_from() > 0) {
+            note(fmt::format("database upgraded from schema version {} to {}; the file as it was is kept "
+                             "in {}",
+                             m_store->upgraded_from(), m_store->schema_version(), m_store->upgrade_backup()));
+        }
     }
     return *m_store;
 }

@@ -208,6 +208,8 @@ void Store::migrate(bool existing) {
             vac.bind(1, backup);
             vac.exec();
         }
+        m_upgraded_from = version;
+        m_upgrade_backup = backup;
     }
     for (const Step& step : schema_steps()) {
         if (step.number <= version) {

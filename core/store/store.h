@@ -36,6 +36,11 @@ public:
     // The number of schema steps this binary knows.
     static int latest_version();
 
+    // When opening it upgraded an existing database: the schema version it had, and the copy
+    // of the file as it was (made before the first step). 0 and "" otherwise.
+    int upgraded_from() const { return m_upgraded_from; }
+    const std::string& upgrade_backup() const { return m_upgrade_backup; }
+
     // PRAGMA integrity_check, foreign_key_check and the FTS index check; empty when all is well.
     std::vector<std::string> check();
 
@@ -62,6 +67,8 @@ private:
     std::string m_path;
     std::unique_ptr<SQLite::Database> m_db;
     int m_busy_wait_ms = k_busy_timeout_ms;  // read by the busy handler (set_busy_wait)
+    int m_upgraded_from = 0;
+    std::string m_upgrade_backup;
 };
 
 // An IMMEDIATE write transaction (takes the write lock at once, so that the busy handler

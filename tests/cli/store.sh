@@ -72,6 +72,7 @@ contains err "run \`kefu init\` to upgrade it"
 same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 1 "read command left the version"
 kefu 0 --db "$T/v1.db" init
 same "$(sqlite3 "$T/v1.db" 'pragma user_version')" 3 "upgraded version"
+contains err "kefu: database upgraded from schema version 1 to 3; the file as it was is kept in $T/v1.db.v1.bak"
 same "$(sqlite3 "$T/v1.db" "select group_concat(name) from sqlite_schema
     where name in ('inquiry_start', 'inquiry_thread_start')")" inquiry_start "step 2 indexes"
 same "$(sqlite3 "$T/v1.db.v1.bak" 'pragma user_version')" 1 "backup version"
