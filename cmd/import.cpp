@@ -186,6 +186,13 @@ int run(Context& ctx, const ImportOptions& o) {
         for (const auto& note : s.notes) {
             ctx.note(fmt::format("{}: {}", path, note));
         }
+        for (const auto& r : s.dry_rejects) {
+            ctx.note(text::escape_controls(fmt::format("{}: would reject {}", path, r), false));
+        }
+        if (s.n_rejected > s.dry_rejects.size() && !s.dry_rejects.empty()) {
+            ctx.note(fmt::format("{}: … and {} more that would be rejected", path,
+                                 s.n_rejected - s.dry_rejects.size()));
+        }
         for (const auto& f : s.flagged) {
             ctx.warn(fmt::format("{}: decoded with replacement characters (U+FFFD): {}", path, f));
         }

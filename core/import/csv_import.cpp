@@ -379,6 +379,8 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
     auto reject = [&](const csv::Record& r, const std::string& why) {
         if (!options.dry_run) {
             rejects.add(r.line, why, r.raw, r.raw_truncated);
+        } else if (sum.dry_rejects.size() < k_dry_rejects_listed) {
+            sum.dry_rejects.push_back(fmt::format("line {}: {}", r.line, why));
         }
         writer.count_rejected();
     };

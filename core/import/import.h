@@ -56,7 +56,13 @@ struct Summary {
     std::string rejects_path;  // "" when nothing was rejected
     std::vector<std::string> notes;     // what the user should know (no time column, …)
     std::vector<std::string> flagged;   // sources of records flagged with replacement characters
+    // A dry run writes no reject file: its first rejected records, "line 12: why" (or the
+    // file and why for a mail folder), to show instead.
+    std::vector<std::string> dry_rejects;
 };
+
+// How many rejected records a dry run lists (the count says how many there are in all).
+inline constexpr size_t k_dry_rejects_listed = 20;
 
 // Imports one path ("-" = stdin). Throws kefu::Error when the input cannot be read at all
 // (missing file, folder that is no maildir, no message column…): then nothing is written.

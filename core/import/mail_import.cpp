@@ -31,6 +31,7 @@ namespace {
 
 constexpr size_t k_batch = 64;
 constexpr size_t k_reject_record_bytes = 64 * 1024;
+constexpr size_t k_skipped_named = 5;  // files that are not mail named in the note, at most
 
 // A std::istream over a csv::Source, so that the mbox reader can read stdin or a file with the
 // bytes already peeked at put back in front.
@@ -258,6 +259,7 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
     int64_t import_id = begin_import(store, path, kind, now, options.dry_run);
     InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     uint64_t records = 0;
+    std::vector<std::string> skipped;  // the first few files that are not mail, for the note
     using Batch = std::vector<Work>;
     std::unique_ptr<SourceBuf> buf;
     std::unique_ptr<std::istream> stream;
@@ -326,6 +328,7 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
                     }
                     if (!looks_like_message(raw)) {
                         w.kind = Work::Kind::Skip;
+                        w.where = f.string();
                     } else if (raw.size() > mail::k_max_message_bytes) {
                         w.kind = Work::Kind::Reject;
                         w.where = f.string();
@@ -361,12 +364,18 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
                 switch (w.kind) {
                     case Work::Kind::Skip:
                         ++sum.n_skipped;
+                        if (skipped.size() < k_skipped_named) {
+                            skipped.push_back(w.where);
+                        }
                         break;
                     case Work::Kind::Reject:
                         if (!options.dry_run) {
                             // A message of a folder is named by its file; of an mbox, by its line.
                             rejects.add(w.line, w.line == 0 ? w.where + ": " + w.why : w.why, w.raw,
                                         w.raw_truncated);
+                        } else if (sum.dry_rejects.size() < k_dry_rejects_listed) {
+                            sum.dry_rejects.push_back(w.line == 0 ? w.where + ": " + w.why
+                                                                  : fmt::format("line {}: {}", w.line, w.why));
                         }
                         writer.count_rejected();
                         break;
@@ -388,7 +397,14 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
                   records});
     }
     if (sum.n_skipped > 0) {
-        sum.notes.push_back(fmt::format("{} file(s) that are not mail were left out", sum.n_skipped));
+        std::string names;
+        for (const auto& name : skipped) {
+            names += (names.empty() ? "" : ", ") + name;
+        }
+        if (sum.n_skipped > skipped.size()) {
+            names += ", …";
+        }
+        sum.notes.push_back(fmt::format("{} file(s) that are not mail were left out: {}", sum.n_skipped, names));
     }
     sum.records = records;
     sum.n_new = writer.n_new();

@@ -144,3 +144,9 @@ kefu 4 --db "$T/rj.db" import "$T/r2.csv" "$T/r1.csv" --rejects "$T/shared-rejec
 same "$(grep -c '^input,line,reason,record' "$T/shared-rejects.csv")" 1 "reject file header"
 same "$(grep -c "r1.csv\",2," "$T/shared-rejects.csv")" 2 "r1 rejects kept"
 same "$(grep -c "r2.csv\",2," "$T/shared-rejects.csv")" 1 "r2 reject added"
+
+# A dry run writes no reject file, and says which records it would reject and why.
+kefu 4 --db "$T/dry.db" import "$T/r1.csv" "$T/r2.csv" --dry-run
+contains err "kefu: $T/r1.csv: would reject line 2: empty message (the message column is blank)"
+contains err "kefu: $T/r2.csv: would reject line 2: cannot read \"notadate\" as a time"
+[ ! -e "$T/dry.db" ] || fail "a dry run made a database"

@@ -59,6 +59,11 @@ same "$(sqlite3 "$T/maildir.db" "$q")" "$(sql "$q")" "mbox and maildir give the 
 kefu 0 import "$T/Maildir" --own shop@example.com
 contains out "0 new, 15 duplicate"
 [ -z "$(find "$T/Maildir/tmp" -type f)" ] && [ "$(find "$T/Maildir" -type f | wc -l)" = 15 ] || fail "maildir changed"
+# A file in the folder that is not mail is left out, and named.
+printf 'just some notes\n' > "$T/Maildir/cur/notes.txt"
+kefu 0 import "$T/Maildir" --own shop@example.com
+contains err "1 file(s) that are not mail were left out: $T/Maildir/cur/notes.txt"
+rm "$T/Maildir/cur/notes.txt"
 
 # One message on stdin, and an .eml file.
 python3 - "$T/one.eml" <<'PY'
