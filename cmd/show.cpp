@@ -2,6 +2,7 @@
 // the names of a mail's attachments. Contacts are masked unless --no-mask, as in `kefu list`.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <memory>
 
 #include "cmd/commands.h"
@@ -132,7 +133,9 @@ int run(Context& ctx, const ShowOptions& o) {
     std::string& out_level = r->level;
     std::string head = fmt::format("#{}", r->id);
     if (!out_level.empty()) {
-        head += "  " + paint(level_color(out_level), fmt::format("{} {:.1f}", out_level, r->priority));
+        // Rounded as the queue rounds it (half away from zero), so that both show one figure.
+        double shown = std::round(r->priority * 10) / 10;
+        head += "  " + paint(level_color(out_level), fmt::format("{} {:.1f}", out_level, shown));
     }
     head += fmt::format("  {}  {}", to_string(r->status), to_string(r->category));
     if (!r->tags.empty()) {
