@@ -62,12 +62,14 @@ struct Cursor {
         size_t start = i;
         skip_spaces();
         std::string rest;
-        for (size_t k = i; k < s.size() && k < i + 4; ++k) {
+        for (size_t k = i; k < s.size() && k < i + 5; ++k) {
             rest += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
         }
         for (auto [word, half] : {std::pair<std::string_view, int>{"a.m.", 1}, {"p.m.", 2}, {"am", 1}, {"pm", 2}}) {
-            bool whole = rest.size() == word.size() || !std::isalpha(static_cast<unsigned char>(rest[word.size()]));
-            if (rest.starts_with(word) && whole) {
+            if (!rest.starts_with(word)) {
+                continue;
+            }
+            if (rest.size() == word.size() || std::isalpha(static_cast<unsigned char>(rest[word.size()])) == 0) {
                 i += word.size();
                 return half;
             }

@@ -68,6 +68,8 @@ TEST_CASE("times with a half of the day: 上午/下午 and AM/PM") {
     CHECK_FALSE(parse_timestamp("2024-01-04 13:16 AM", z8, &why));
     CHECK(why.find("not a valid time of day") != std::string::npos);
     CHECK_FALSE(parse_timestamp("2024-01-04 9:16 PMX", z8));
+    CHECK_FALSE(parse_timestamp("2024-01-04 9:16 a", z8));
+    CHECK_FALSE(parse_timestamp("2024-01-04 9:16 a.m.x", z8));
     CHECK_FALSE(parse_timestamp("2024-01-04 下午", z8));
 }
 
