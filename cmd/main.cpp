@@ -25,10 +25,6 @@ std::vector<CommandEntry>& command_registry() {
 
 namespace {
 
-void print_error(const std::string& message, const std::string& hint) {
-    kefu::cli::Context::error(message, hint);
-}
-
 bool names(const kefu::cli::CommandEntry& entry, std::string_view word) {
     for (std::string_view name : kefu::text::split(entry.names, ' ')) {
         if (name == word) {
@@ -82,7 +78,7 @@ bool register_commands(CLI::App& app, kefu::cli::Context& ctx, std::string_view 
     std::sort(declared.begin(), declared.end());
     std::sort(added.begin(), added.end());
     if (declared != added) {
-        print_error("internal: the commands registered do not match their declared names",
+        kefu::cli::Context::error("internal: the commands registered do not match their declared names",
                     "this build is broken; please report it");
         return false;
     }
@@ -153,7 +149,7 @@ int main(int argc, char** argv) {
             path += (path.empty() ? "" : " ") + cmd->get_name();
         }
         if (path.empty()) {
-            print_error("usage: " + msg, "see `kefu --help` or `kefu COMMAND --help`");
+            kefu::cli::Context::error("usage: " + msg, "see `kefu --help` or `kefu COMMAND --help`");
             return kefu::k_exit_usage;
         }
         std::string hint = "see `kefu " + path + " --help`";
@@ -174,20 +170,20 @@ int main(int argc, char** argv) {
                 hint = "for example `" + example + "`; " + hint;
             }
         }
-        print_error("usage: " + msg, hint);
+        kefu::cli::Context::error("usage: " + msg, hint);
         return kefu::k_exit_usage;
     } catch (const kefu::Error& e) {
-        print_error(e.what(), e.hint());
+        kefu::cli::Context::error(e.what(), e.hint());
         return e.exit_code();
     } catch (const SQLite::Exception& e) {
-        print_error("database (" + ctx.db_path() + "): " + e.what(),
+        kefu::cli::Context::error("database (" + ctx.db_path() + "): " + e.what(),
                     "run `kefu check`; if another kefu is writing, try again in a moment");
         return kefu::k_exit_failure;
     } catch (const std::bad_alloc&) {
-        print_error("out of memory", "");
+        kefu::cli::Context::error("out of memory", "");
         return kefu::k_exit_failure;
     } catch (const std::exception& e) {
-        print_error(e.what(), "");
+        kefu::cli::Context::error(e.what(), "");
         return kefu::k_exit_failure;
     }
     std::cout.flush();
