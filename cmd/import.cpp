@@ -103,17 +103,16 @@ int run(Context& ctx, const ImportOptions& o) {
             throw usage_error("bad --encoding", fmt::format("\"{}\": {}", o.encoding, e.why()), e.hint());
         }
     }
-    opt.preset = o.preset;
-    opt.presets_dir = ctx.config_dir() + "/presets";
     if (!o.preset.empty()) {
-        // A name or file that is not there is a mistake on the command line; a preset file
-        // that is there but wrong is an error of that file (exit 1, said when it is read).
+        // Read once for every input. A name or file that is not there is a mistake on the
+        // command line; a preset file that is there but wrong is an error of that file.
         try {
-            import::load_preset(o.preset, opt.presets_dir);
+            opt.preset = import::load_preset(o.preset, ctx.config_dir() + "/presets");
         } catch (const Error& e) {
-            if (e.what_part() == "unknown preset" || e.what_part() == "cannot read preset") {
-                throw usage_error("bad --preset", fmt::format("\"{}\": {}", e.where(), e.why()), e.hint());
+            if (e.exit_code() != k_exit_usage) {
+                throw;
             }
+            throw usage_error("bad --preset", fmt::format("\"{}\": {}", e.where(), e.why()), e.hint());
         }
     }
     if (!o.timezone.empty()) {

@@ -150,7 +150,7 @@ Preset load_preset(const std::string& name_or_path, const std::string& user_dir)
     auto read = [](const fs::path& p) { return files::read_file(p.string(), "preset"); };
     if (name_or_path.ends_with(".toml")) {
         if (!fs::is_regular_file(name_or_path)) {
-            throw Error("cannot read preset", name_or_path, "no such file");
+            throw Error("cannot read preset", name_or_path, "no such file", {}, k_exit_usage);
         }
         return parse_preset(read(name_or_path), name_or_path, fs::path(name_or_path).stem().string());
     }
@@ -170,7 +170,8 @@ Preset load_preset(const std::string& name_or_path, const std::string& user_dir)
         known += (known.empty() ? "" : ", ") + n;
     }
     throw Error("unknown preset", name_or_path, fmt::format("built-in presets: {}", known),
-                "or put NAME.toml in " + (user_dir.empty() ? std::string("the presets folder") : user_dir));
+                "or put NAME.toml in " + (user_dir.empty() ? std::string("the presets folder") : user_dir),
+                k_exit_usage);
 }
 
 size_t ColumnMap::recognised() const {

@@ -47,7 +47,8 @@ struct Preset {
 };
 
 // Loads a preset: a path ending in .toml, else NAME from `user_dir` (NAME.toml), else built in.
-// Throws kefu::Error with file:line for a bad preset, and lists the known ones when not found.
+// Throws kefu::Error with file:line for a bad preset, and lists the known ones when not found
+// (a name or file that is not there is a usage error, exit code 2).
 Preset load_preset(const std::string& name_or_path, const std::string& user_dir);
 Preset parse_preset(std::string_view toml_text, const std::string& origin, const std::string& name);
 // The names of the built-in presets.

@@ -261,10 +261,7 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
     sum.source = name;
     sum.kind = "csv";
 
-    std::optional<Preset> preset;
-    if (!options.preset.empty()) {
-        preset = load_preset(options.preset, options.presets_dir);
-    }
+    const std::optional<Preset>& preset = options.preset;
     timeutil::Zone zone = options.zone;
     if (!options.zone_given && preset && !preset->timezone.empty()) {
         auto z = timeutil::parse_fixed_zone(preset->timezone);
@@ -368,20 +365,14 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
     std::string rejects_path = options.rejects_file;
     RejectWriter rejects(rejects_path.empty() ? default_rejects_path(options.rejects_dir, name, now)
                                               : rejects_path,
-                         name, wide ? "UTF-8" : enc_name);
-    if (!options.dry_run) {
-        rejects.check_writable();
-    }
+                         name, wide ? "UTF-8" : enc_name, options.dry_run);
+    rejects.check_writable();
     int64_t import_id = begin_import(store, name, "csv", now, options.dry_run);
     InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     RowBuilder builder{map, name, text::ascii_lower(preset && !preset->channel.empty() ? preset->channel : options.channel), zone, now};
 
     auto reject = [&](const csv::Record& r, const std::string& why) {
-        if (!options.dry_run) {
-            rejects.add(r.line, why, r.raw, r.raw_truncated);
-        } else if (sum.dry_rejects.size() < k_dry_rejects_listed) {
-            sum.dry_rejects.push_back(fmt::format("line {}: {}", r.line, why));
-        }
+        rejects.add(r.line, why, r.raw, r.raw_truncated);
         writer.count_rejected();
     };
 
@@ -489,7 +480,8 @@ Summary import_csv(Store& store, csv::Source& file, const std::string& name, uin
                                         transcoder->bad_units(), enc_name));
     }
     rejects.close();
-    sum.rejects_path = rejects.count() > 0 ? rejects.path() : "";
+    sum.rejects_path = rejects.written_path();
+    sum.dry_rejects = rejects.listed();
     writer.finish(sum.rejects_path);
     if (!options.dry_run) {
         SQLite::Statement h(store.db(), "UPDATE import SET content_hash = ? WHERE id = ?");

@@ -22,13 +22,12 @@ struct Options {
     std::string encoding;  // "" = detect
     char delimiter = 0;    // 0 = sniff
     std::map<Field, std::string> map;  // --map field=Header
-    std::string preset;                // --preset NAME or FILE.toml
-    std::string presets_dir;           // user presets folder
+    std::optional<Preset> preset;      // --preset, as load_preset() read it (once per run)
     timeutil::Zone zone;               // naive times are read in this zone
     bool zone_given = false;
     std::string channel;               // channel when the file has no channel column
     bool dry_run = false;
-    std::string rejects_file;          // --rejects FILE (one import only)
+    std::string rejects_file;          // --rejects FILE (shared by every input, appended to)
     std::string rejects_dir;           // default folder for reject files
     size_t batch_size = 50000;
     std::vector<std::string> own_addresses;  // mail from these is the seller's reply
@@ -57,12 +56,9 @@ struct Summary {
     std::vector<std::string> notes;     // what the user should know (no time column, …)
     std::vector<std::string> flagged;   // sources of records flagged with replacement characters
     // A dry run writes no reject file: its first rejected records, "line 12: why" (or the
-    // file and why for a mail folder), to show instead.
+    // file and why for a mail folder), to show instead (RejectWriter::listed).
     std::vector<std::string> dry_rejects;
 };
-
-// How many rejected records a dry run lists (the count says how many there are in all).
-inline constexpr size_t k_dry_rejects_listed = 20;
 
 // Imports one path ("-" = stdin). Throws kefu::Error when the input cannot be read at all
 // (missing file, folder that is no maildir, no message column…): then nothing is written.

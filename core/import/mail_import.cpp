@@ -252,10 +252,8 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
 
     RejectWriter rejects(options.rejects_file.empty() ? default_rejects_path(options.rejects_dir, path, now)
                                                       : options.rejects_file,
-                         path);
-    if (!options.dry_run) {
-        rejects.check_writable();
-    }
+                         path, "UTF-8", options.dry_run);
+    rejects.check_writable();
     int64_t import_id = begin_import(store, path, kind, now, options.dry_run);
     InquiryWriter writer(store, import_id, classifier, now, options.batch_size, options.dry_run);
     uint64_t records = 0;
@@ -369,14 +367,9 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
                         }
                         break;
                     case Work::Kind::Reject:
-                        if (!options.dry_run) {
-                            // A message of a folder is named by its file; of an mbox, by its line.
-                            rejects.add(w.line, w.line == 0 ? w.where + ": " + w.why : w.why, w.raw,
-                                        w.raw_truncated);
-                        } else if (sum.dry_rejects.size() < k_dry_rejects_listed) {
-                            sum.dry_rejects.push_back(w.line == 0 ? w.where + ": " + w.why
-                                                                  : fmt::format("line {}: {}", w.line, w.why));
-                        }
+                        // A message of a folder is named by its file; of an mbox, by its line.
+                        rejects.add(w.line, w.line == 0 ? w.where + ": " + w.why : w.why, w.raw,
+                                    w.raw_truncated);
                         writer.count_rejected();
                         break;
                     case Work::Kind::Row: {
@@ -390,7 +383,8 @@ Summary import_mail(Store& store, const std::string& kind, csv::Source* source, 
             }
         });
     rejects.close();
-    sum.rejects_path = rejects.count() > 0 ? rejects.path() : "";
+    sum.rejects_path = rejects.written_path();
+    sum.dry_rejects = rejects.listed();
     writer.finish(sum.rejects_path);
     if (progress) {
         progress({source != nullptr ? buf->bytes() : files.size(), source != nullptr ? total_bytes : files.size(),

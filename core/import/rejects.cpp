@@ -49,12 +49,15 @@ std::string readable(std::string_view raw, encoding::Decoder& dec) {
 
 }  // namespace
 
-RejectWriter::RejectWriter(std::string path, std::string input_name, std::string encoding)
-    : m_path(std::move(path)), m_input(std::move(input_name)), m_encoding(std::move(encoding)) {}
+RejectWriter::RejectWriter(std::string path, std::string input_name, std::string encoding, bool dry_run)
+    : m_path(std::move(path)), m_input(std::move(input_name)), m_encoding(std::move(encoding)), m_dry_run(dry_run) {}
 
 RejectWriter::~RejectWriter() { close(); }
 
 void RejectWriter::check_writable() const {
+    if (m_dry_run) {
+        return;
+    }
     std::error_code ec;
     std::filesystem::path file(m_path);
     if (std::filesystem::is_directory(file, ec)) {
@@ -88,6 +91,13 @@ void RejectWriter::close() {
 }
 
 void RejectWriter::add(uint64_t line, std::string_view reason, std::string_view record, bool truncated) {
+    if (m_dry_run) {
+        if (m_listed.size() < k_dry_rejects_listed) {
+            m_listed.push_back(line == 0 ? std::string(reason) : fmt::format("line {}: {}", line, reason));
+        }
+        ++m_count;
+        return;
+    }
     if (m_file == nullptr) {
         std::filesystem::path dir = std::filesystem::path(m_path).parent_path();
         std::error_code ec;
@@ -106,6 +116,7 @@ void RejectWriter::add(uint64_t line, std::string_view reason, std::string_view 
             throw Error("cannot write the reject file", m_path, std::strerror(err),
                         "give another place with --rejects FILE; nothing was imported");
         }
+        m_created = true;
         if (st.st_size == 0) {
             std::fputs("input,line,reason,record\r\n", m_file);
         }

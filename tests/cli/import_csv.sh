@@ -123,10 +123,13 @@ kefu 1 import "$T/orders.xlsx"
 contains err "kefu: error: not a CSV file ($T/orders.xlsx): it is a zip archive, such as an Excel workbook (.xlsx)"
 contains err "save it as CSV"
 [ "$(wc -c < "$T/err")" -lt 400 ] || fail "long error for a workbook: $(cat "$T/err")"
-# Garbage that is no known format: the headers in the message are cut short.
-head -c 20000 /dev/urandom | tr -d '\n\r' > "$T/noise.csv"
-kefu 1 import "$T/noise.csv"
-[ "$(head -n 1 "$T/err" | wc -c)" -lt 1200 ] || fail "long error for noise: $(head -c 300 "$T/err")"
+# A file with many headers and none for the message: the error quotes the first 12, each cut
+# at 40 columns.
+python3 -c "print(','.join('column number %d with a rather long name' % i for i in range(30)) + ',' + 'y' * 300)
+print(','.join(['x'] * 31))" > "$T/wide.csv"
+kefu 1 import "$T/wide.csv"
+contains err '"column number 11 with a rather long name" and 19 more'
+[ "$(head -n 1 "$T/err" | wc -c)" -lt 700 ] || fail "long error for many headers: $(head -c 300 "$T/err")"
 
 # Line ends inside a quoted field are stored as "\n", whatever the file used.
 printf 'buyer,message,time\r\nA,"第一行\r\n第二行",2026-11-01 10:00\r\nB,"one\rtwo",2026-11-01 11:00\r\n' \

@@ -149,7 +149,7 @@ TEST_CASE("alipay GBK bill export imports with the values of its expected output
     setenv("TZ", "Asia/Shanghai", 1);
     tzset();
     import::Options opt;
-    opt.preset = "alipay";
+    opt.preset = import::load_preset("alipay", "");
     opt.rejects_dir = (db.dir / "rejects").string();
     auto s = import::import_path(*db.store, (dir / "example-alipay-records.csv").string(), opt, {}, 0, {});
     CHECK(s.encoding == "GB18030");

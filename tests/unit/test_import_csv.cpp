@@ -142,7 +142,7 @@ TEST_CASE("export preambles are skipped and presets name the columns") {
                      "交易时间 ,交易对方 ,商品说明 ,交易订单号 ,\n"
                      "2023-02-12 21:32:14 ,小王 ,亲情卡 ,2023021200\t,\n");
     import::Options opt;
-    opt.preset = "alipay";
+    opt.preset = import::load_preset("alipay", "");
     auto s = f.run(p, opt);
     CHECK(s.n_new == 1);
     CHECK(s.n_skipped >= 3);
