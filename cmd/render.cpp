@@ -9,6 +9,8 @@
 
 namespace kefu::cli {
 
+double shown_priority(double priority) { return std::round(priority * 10) / 10; }
+
 nlohmann::ordered_json inquiry_json(const Inquiry& r, bool mask) {
     nlohmann::ordered_json j;
     j["id"] = r.id;
@@ -24,7 +26,7 @@ nlohmann::ordered_json inquiry_json(const Inquiry& r, bool mask) {
     j["status"] = std::string(to_string(r.status));
     j["category"] = std::string(to_string(r.category));
     j["tags"] = r.tags;
-    j["priority"] = std::round(r.priority * 10) / 10;
+    j["priority"] = shown_priority(r.priority);
     j["level"] = r.level;
     j["language"] = r.language;
     j["thread_id"] = r.thread_id;

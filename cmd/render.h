@@ -17,6 +17,9 @@ namespace kefu::cli {
 // thread_id. Contacts are masked unless `mask` is false.
 nlohmann::ordered_json inquiry_json(const Inquiry& r, bool mask = true);
 
+// A priority as every command shows it: one decimal, halves rounded away from zero.
+double shown_priority(double priority);
+
 // The queue's table columns (id, level, status, category, received, customer, text).
 std::vector<Column> queue_columns();
 

@@ -2,7 +2,6 @@
 // the names of a mail's attachments. Contacts are masked unless --no-mask, as in `kefu list`.
 #include <fmt/format.h>
 
-#include <cmath>
 #include <memory>
 
 #include "cmd/commands.h"
@@ -133,9 +132,8 @@ int run(Context& ctx, const ShowOptions& o) {
     std::string& out_level = r->level;
     std::string head = fmt::format("#{}", r->id);
     if (!out_level.empty()) {
-        // Rounded as the queue rounds it (half away from zero), so that both show one figure.
-        double shown = std::round(r->priority * 10) / 10;
-        head += "  " + paint(level_color(out_level), fmt::format("{} {:.1f}", out_level, shown));
+        head += "  " + paint(level_color(out_level),
+                             fmt::format("{} {:.1f}", out_level, shown_priority(r->priority)));
     }
     head += fmt::format("  {}  {}", to_string(r->status), to_string(r->category));
     if (!r->tags.empty()) {
