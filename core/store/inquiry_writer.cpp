@@ -308,7 +308,7 @@ struct InquiryWriter::Impl {
             }
             // A buyer who goes back and forth between two orders: a message about one joins
             // the conversation about it (within 30 days), not the other order's. (Looked up
-            // only then: on every record with an order it cost an import about 7%.)
+            // only then: on every record with an order it cost an import about 8%.)
             if (other_order) {
                 by_order.reset();
                 by_order.bind(1, customer);
